@@ -1,0 +1,41 @@
+//! The salsa database of rbake.
+//!
+//! Inputs are source files (their text and whether they exist); every fact
+//! derived from them is a tracked function. The crate does no IO: the binary
+//! reads files and sets inputs.
+
+use std::path::PathBuf;
+
+use rbake_syntax::{FileKind, Parse};
+
+/// A metadata file known to the database. Salsa cannot delete inputs, so a
+/// file that disappears keeps its input with `exists` set to false.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: PathBuf,
+    #[returns(ref)]
+    pub text: String,
+    pub exists: bool,
+}
+
+/// The syntax tree of a file, parsed by the reader its extension selects.
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn parse_file(db: &dyn salsa::Database, file: SourceFile) -> Parse {
+    let kind = FileKind::from_path(file.path(db));
+    if *file.exists(db) {
+        rbake_syntax::parse(file.text(db), kind)
+    } else {
+        rbake_syntax::parse("", kind)
+    }
+}
+
+/// The database: salsa's storage and nothing else yet.
+#[salsa::db]
+#[derive(Clone, Default)]
+pub struct RootDatabase {
+    storage: salsa::Storage<Self>,
+}
+
+#[salsa::db]
+impl salsa::Database for RootDatabase {}
