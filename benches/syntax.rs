@@ -55,10 +55,7 @@ fn oe_core_files(root: &Path) -> Vec<(PathBuf, String)> {
                 }
                 continue;
             }
-            let extension = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or_default();
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
             let wanted = matches!(extension, "bb" | "bbappend" | "bbclass" | "inc")
                 || (extension == "conf" && in_conf);
             if wanted {

@@ -17,10 +17,7 @@ pub fn run(args: &SyntaxArgs) -> ExitCode {
     for path in &args.paths {
         if path.is_dir() {
             if let Err(error) = collect_metadata(path, false, &mut files) {
-                eprintln!(
-                    "{}: error: cannot read the directory: {error}",
-                    path.display()
-                );
+                eprintln!("{}: error: cannot read the directory: {error}", path.display());
                 failed = true;
             }
         } else {
@@ -44,6 +41,13 @@ pub fn run(args: &SyntaxArgs) -> ExitCode {
         if !args.check {
             let _ = write!(out, "{}", parse.debug_tree());
         }
+        if parse.syntax_node().text() != text.as_str() {
+            eprintln!(
+                "{}: error: internal error: the syntax tree does not reproduce the file",
+                file.display()
+            );
+            errors += 1;
+        }
         let index = LineIndex::new(&text);
         for error in parse.errors() {
             let at = index.line_col(&text, error.range.start());
@@ -64,10 +68,7 @@ pub fn run(args: &SyntaxArgs) -> ExitCode {
     }
     let _ = out.flush();
     if args.check {
-        eprintln!(
-            "checked {} files: {errors} errors, {warnings} warnings",
-            files.len()
-        );
+        eprintln!("checked {} files: {errors} errors, {warnings} warnings", files.len());
     }
     let denied = errors > 0 || (args.deny_warnings && warnings > 0);
     if failed || (args.check && denied) {
@@ -96,10 +97,7 @@ fn collect_metadata(dir: &Path, in_conf: bool, files: &mut Vec<PathBuf>) -> io::
             }
             continue;
         }
-        let extension = path
-            .extension()
-            .and_then(|ext| ext.to_str())
-            .unwrap_or_default();
+        let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or_default();
         if METADATA_EXTENSIONS.contains(&extension) && (extension != "conf" || in_conf) {
             files.push(path);
         }

@@ -130,12 +130,8 @@ pub enum Statement {
 
 impl Statement {
     fn cast(syntax: SyntaxNode) -> Option<Statement> {
-        let directive = |kind| {
-            Some(Statement::Directive(Directive {
-                syntax: syntax.clone(),
-                kind,
-            }))
-        };
+        let directive =
+            |kind| Some(Statement::Directive(Directive { syntax: syntax.clone(), kind }));
         match syntax.kind() {
             ASSIGNMENT => Some(Statement::Assignment(Assignment { syntax })),
             EXPORT => Some(Statement::Export(Export { syntax })),
@@ -339,13 +335,7 @@ impl AddTask {
     pub fn tasks(&self) -> Option<String> {
         let args = self.args_text()?;
         let before_split = args.split(" before ").next().unwrap_or_default();
-        Some(
-            before_split
-                .split(" after ")
-                .next()
-                .unwrap_or_default()
-                .to_string(),
-        )
+        Some(before_split.split(" after ").next().unwrap_or_default().to_string())
     }
 
     /// What follows each ` after `, up to the next ` before `, joined by
@@ -480,10 +470,7 @@ fn child<N: AstNode>(parent: &SyntaxNode) -> Option<N> {
 }
 
 fn token(parent: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
-    parent
-        .children_with_tokens()
-        .filter_map(|it| it.into_token())
-        .find(|it| it.kind() == kind)
+    parent.children_with_tokens().filter_map(|it| it.into_token()).find(|it| it.kind() == kind)
 }
 
 /// Splits `text` as `(.+)\s+(.+)...` with `count` greedy groups, the way
@@ -492,12 +479,7 @@ fn split_groups(text: &str, count: usize) -> Option<Vec<String>> {
     let chars: Vec<char> = text.chars().collect();
     let mut groups = Vec::with_capacity(count);
     if match_groups(&chars, 0, count, &mut groups, &mut 0) {
-        Some(
-            groups
-                .into_iter()
-                .map(|(start, end)| chars[start..end].iter().collect())
-                .collect(),
-        )
+        Some(groups.into_iter().map(|(start, end)| chars[start..end].iter().collect()).collect())
     } else {
         None
     }
@@ -548,10 +530,7 @@ mod tests {
     #[test]
     fn groups_split_like_bitbake() {
         assert_eq!(split_groups("a b", 2), Some(vec!["a".into(), "b".into()]));
-        assert_eq!(
-            split_groups("a b c", 2),
-            Some(vec!["a b".into(), "c".into()])
-        );
+        assert_eq!(split_groups("a b c", 2), Some(vec!["a b".into(), "c".into()]));
         assert_eq!(
             split_groups("a b  c d", 4),
             Some(vec!["a".into(), "b ".into(), "c".into(), "d".into()])

@@ -57,11 +57,7 @@ impl LineSink<'_> {
     }
 
     fn diagnostic(&mut self, start: usize, end: usize, severity: Severity, message: String) {
-        self.diagnostics.push(LineDiagnostic {
-            span: Span::new(start, end),
-            message,
-            severity,
-        });
+        self.diagnostics.push(LineDiagnostic { span: Span::new(start, end), message, severity });
     }
 }
 
@@ -70,20 +66,13 @@ impl LineSink<'_> {
 pub(crate) fn classify(s: &str, kind: FileKind, sink: &mut LineSink<'_>) -> LineClass {
     if kind == FileKind::Recipe {
         if function_header(s, sink) {
-            return LineClass::FunctionHeader {
-                python: sink_header_is_python(sink),
-            };
+            return LineClass::FunctionHeader { python: sink_header_is_python(sink) };
         }
         if python_def_header(s, sink) {
             return LineClass::DefHeader;
         }
-        if simple_directive(
-            s,
-            "EXPORT_FUNCTIONS",
-            EXPORT_FUNCTIONS_KW,
-            EXPORT_FUNCTIONS,
-            sink,
-        ) || task_directive(s, "addtask", ADDTASK_KW, ADDTASK, sink)
+        if simple_directive(s, "EXPORT_FUNCTIONS", EXPORT_FUNCTIONS_KW, EXPORT_FUNCTIONS, sink)
+            || task_directive(s, "addtask", ADDTASK_KW, ADDTASK, sink)
             || task_directive(s, "deltask", DELTASK_KW, DELTASK, sink)
             || simple_directive(s, "addhandler", ADDHANDLER_KW, ADDHANDLER, sink)
             || simple_directive(s, "inherit", INHERIT_KW, INHERIT, sink)
@@ -121,9 +110,7 @@ fn unparsed_message(s: &str, kind: FileKind) -> String {
 }
 
 fn sink_header_is_python(sink: &LineSink<'_>) -> bool {
-    sink.events
-        .iter()
-        .any(|event| matches!(event, Event::Token(PYTHON_KW, _)))
+    sink.events.iter().any(|event| matches!(event, Event::Token(PYTHON_KW, _)))
 }
 
 /// The end of the run of white space starting at `pos`.
@@ -204,12 +191,7 @@ fn task_directive(
     sink.token(WHITESPACE, keyword.len(), args_start);
     sink.start(ARGS);
     let first_arg_event = sink.events.len();
-    lex_template(
-        &s[args_start..args_end],
-        args_start,
-        TextMode::Words,
-        sink.events,
-    );
+    lex_template(&s[args_start..args_end], args_start, TextMode::Words, sink.events);
     if node == ADDTASK {
         for event in &mut sink.events[first_arg_event..] {
             if let Event::Token(kind @ WORD, span) = event {
@@ -234,10 +216,7 @@ fn task_directive(
 fn check_task_names(s: &str, sink: &mut LineSink<'_>) {
     let mut offset = 0;
     for word in s.split(|c: char| is_py_space(c)) {
-        if [":append_", ":prepend_", ":remove_"]
-            .iter()
-            .any(|keyword| word.contains(keyword))
-        {
+        if [":append_", ":prepend_", ":remove_"].iter().any(|keyword| word.contains(keyword)) {
             sink.diagnostic(
                 offset,
                 offset + word.len(),
@@ -247,20 +226,13 @@ fn check_task_names(s: &str, sink: &mut LineSink<'_>) {
                 ),
             );
         }
-        offset += word.len()
-            + s[offset + word.len()..]
-                .chars()
-                .next()
-                .map_or(0, char::len_utf8);
+        offset += word.len() + s[offset + word.len()..].chars().next().map_or(0, char::len_utf8);
     }
 }
 
 fn is_var_char(byte: u8) -> bool {
     byte.is_ascii_alphanumeric()
-        || matches!(
-            byte,
-            b'-' | b'_' | b'+' | b'.' | b'$' | b'{' | b'}' | b'/' | b'~' | b':'
-        )
+        || matches!(byte, b'-' | b'_' | b'+' | b'.' | b'$' | b'{' | b'}' | b'/' | b'~' | b':')
 }
 
 fn is_plain_name_char(byte: u8) -> bool {
@@ -326,28 +298,14 @@ fn match_assignment(s: &str) -> Option<AssignmentMatch> {
                         let flag = Some(Span::new(name_end + 1, flag_end));
                         let name = Span::new(name_start, name_end);
                         let export = (name_start != 0).then_some(name_start);
-                        return Some(AssignmentMatch {
-                            export,
-                            name,
-                            flag,
-                            op_kind,
-                            op,
-                            value,
-                        });
+                        return Some(AssignmentMatch { export, name, flag, op_kind, op, value });
                     }
                 }
             }
             if let Some((op_kind, op, value)) = match_op_and_value(s, name_end) {
                 let name = Span::new(name_start, name_end);
                 let export = (name_start != 0).then_some(name_start);
-                return Some(AssignmentMatch {
-                    export,
-                    name,
-                    flag: None,
-                    op_kind,
-                    op,
-                    value,
-                });
+                return Some(AssignmentMatch { export, name, flag: None, op_kind, op, value });
             }
         }
     }
@@ -366,18 +324,10 @@ fn match_op_and_value(s: &str, pos: usize) -> Option<(crate::SyntaxKind, Span, S
         return None;
     }
     // BitBake refuses a value with exactly three of its quote character.
-    if memchr::memchr_iter(quote, quoted.as_bytes())
-        .take(4)
-        .count()
-        == 3
-    {
+    if memchr::memchr_iter(quote, quoted.as_bytes()).take(4).count() == 3 {
         return None;
     }
-    Some((
-        *kind,
-        Span::new(op_start, op_end),
-        Span::new(value_start + 1, s.len() - 1),
-    ))
+    Some((*kind, Span::new(op_start, op_end), Span::new(value_start + 1, s.len() - 1)))
 }
 
 fn assignment(s: &str, sink: &mut LineSink<'_>) -> bool {
@@ -407,12 +357,7 @@ fn assignment(s: &str, sink: &mut LineSink<'_>) -> bool {
     sink.token(WHITESPACE, m.op.end, quote_start);
     sink.start(VALUE);
     sink.token(QUOTE, quote_start, m.value.start);
-    lex_template(
-        &s[m.value.start..m.value.end],
-        m.value.start,
-        TextMode::Whole(TEXT),
-        sink.events,
-    );
+    lex_template(&s[m.value.start..m.value.end], m.value.start, TextMode::Whole(TEXT), sink.events);
     sink.token(QUOTE, m.value.end, m.value.end + 1);
     sink.finish();
     sink.finish();
@@ -439,10 +384,7 @@ fn export_statement(s: &str, sink: &mut LineSink<'_>) -> bool {
     let Some(name_start) = keyword_args(s, "export") else {
         return false;
     };
-    if !s.as_bytes()[name_start..]
-        .iter()
-        .all(|&b| is_plain_name_char(b))
-    {
+    if !s.as_bytes()[name_start..].iter().all(|&b| is_plain_name_char(b)) {
         return false;
     }
     sink.start(EXPORT);
@@ -561,10 +503,7 @@ fn function_header(s: &str, sink: &mut LineSink<'_>) -> bool {
     loop {
         let rest = &s[pos..];
         let (kind, len) = if rest.starts_with("python")
-            && rest[6..]
-                .chars()
-                .next()
-                .is_some_and(|c| c == '(' || is_py_space(c))
+            && rest[6..].chars().next().is_some_and(|c| c == '(' || is_py_space(c))
         {
             (PYTHON_KW, 6)
         } else if rest.starts_with("fakeroot") && rest[8..].chars().next().is_some_and(is_py_space)
@@ -636,12 +575,7 @@ fn python_def_header(s: &str, sink: &mut LineSink<'_>) -> bool {
     sink.token(DEF_KW, 0, 3);
     sink.token(WHITESPACE, 3, name_start);
     sink.token(IDENT, name_start, name_end);
-    lex_template(
-        &s[name_end..],
-        name_end,
-        TextMode::Whole(PYTHON_TEXT),
-        sink.events,
-    );
+    lex_template(&s[name_end..], name_end, TextMode::Whole(PYTHON_TEXT), sink.events);
     true
 }
 
@@ -660,35 +594,20 @@ mod tests {
 
     #[test]
     fn assignment_names_are_lazy() {
-        assert_eq!(
-            assignment_parts("A+=+\"x\""),
-            Some(("A+".into(), None, "x".into()))
-        );
-        assert_eq!(
-            assignment_parts("A.B.= 'x'"),
-            Some(("A.B".into(), None, "x".into()))
-        );
+        assert_eq!(assignment_parts("A+=+\"x\""), Some(("A+".into(), None, "x".into())));
+        assert_eq!(assignment_parts("A.B.= 'x'"), Some(("A.B".into(), None, "x".into())));
         assert_eq!(
             assignment_parts("A[doc] = \"d\""),
             Some(("A".into(), Some("doc".into()), "d".into()))
         );
-        assert_eq!(
-            assignment_parts("export = \"x\""),
-            Some(("".into(), None, "x".into()))
-        );
+        assert_eq!(assignment_parts("export = \"x\""), Some(("".into(), None, "x".into())));
     }
 
     #[test]
     fn three_quotes_are_refused() {
         assert!(match_assignment("A = \"a\"b\"").is_none());
-        assert_eq!(
-            assignment_parts("A = \"a\"b\"c\"").map(|p| p.2),
-            Some("a\"b\"c".into())
-        );
-        assert_eq!(
-            assignment_parts("A = 'a\"b\"c'").map(|p| p.2),
-            Some("a\"b\"c".into())
-        );
+        assert_eq!(assignment_parts("A = \"a\"b\"c\"").map(|p| p.2), Some("a\"b\"c".into()));
+        assert_eq!(assignment_parts("A = 'a\"b\"c'").map(|p| p.2), Some("a\"b\"c".into()));
     }
 
     #[test]

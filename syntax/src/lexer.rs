@@ -61,12 +61,7 @@ pub(crate) fn lex_template(text: &str, offset: usize, mode: TextMode, events: &m
                         offset + span.end,
                     ));
                     let inner = &text[span.end..end - 1];
-                    lex_template(
-                        inner,
-                        offset + span.end,
-                        TextMode::Whole(PYTHON_TEXT),
-                        events,
-                    );
+                    lex_template(inner, offset + span.end, TextMode::Whole(PYTHON_TEXT), events);
                     events.push(Event::token(R_CURLY, offset + end - 1, offset + end));
                     events.push(Event::Finish);
                     lexer.bump(end - span.end);
@@ -204,15 +199,9 @@ mod tests {
 
     #[test]
     fn python_extent_follows_bitbake() {
-        assert_eq!(
-            python_extent("${@d.getVar('A')} x"),
-            Some("${@d.getVar('A')}")
-        );
+        assert_eq!(python_extent("${@d.getVar('A')} x"), Some("${@d.getVar('A')}"));
         assert_eq!(python_extent("${@'${A}'} x"), Some("${@'${A}'}"));
-        assert_eq!(
-            python_extent("${@{'a': 1}['a']}"),
-            Some("${@{'a': 1}['a']}")
-        );
+        assert_eq!(python_extent("${@{'a': 1}['a']}"), Some("${@{'a': 1}['a']}"));
         // The group cannot end the match, so the brace is a plain character.
         assert_eq!(python_extent("${@{a}"), Some("${@{a}"));
         assert_eq!(python_extent("${@}"), None);

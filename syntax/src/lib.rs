@@ -87,9 +87,7 @@ impl Parse {
 
     /// The typed root of the tree.
     pub fn tree(&self) -> ast::SourceFile {
-        ast::SourceFile {
-            syntax: self.syntax_node(),
-        }
+        ast::SourceFile { syntax: self.syntax_node() }
     }
 
     /// The green tree, to share or to cache.
@@ -104,9 +102,7 @@ impl Parse {
 
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.errors
-            .iter()
-            .any(|error| error.severity == Severity::Error)
+        self.errors.iter().any(|error| error.severity == Severity::Error)
     }
 
     /// The tree as indented text, one element a line, for tests and

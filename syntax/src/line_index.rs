@@ -37,19 +37,12 @@ impl LineIndex {
     /// The line and column of `offset` in `text`, which must be the text
     /// this index was built from.
     pub fn line_col(&self, text: &str, offset: TextSize) -> LineCol {
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1);
+        let line = self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
         let line_start = usize::from(self.line_starts[line]);
         let end = usize::from(offset).min(text.len());
-        let col = text
-            .get(line_start..end)
-            .map_or(end.saturating_sub(line_start), |s| s.chars().count());
-        LineCol {
-            line: line as u32,
-            col: col as u32,
-        }
+        let col =
+            text.get(line_start..end).map_or(end.saturating_sub(line_start), |s| s.chars().count());
+        LineCol { line: line as u32, col: col as u32 }
     }
 
     /// The offset where zero-based `line` starts, if the text has it.
@@ -66,17 +59,8 @@ mod tests {
     fn lines_and_columns() {
         let text = "ab\r\ncd\re\u{e9}f\n";
         let index = LineIndex::new(text);
-        assert_eq!(
-            index.line_col(text, TextSize::new(0)),
-            LineCol { line: 0, col: 0 }
-        );
-        assert_eq!(
-            index.line_col(text, TextSize::new(5)),
-            LineCol { line: 1, col: 1 }
-        );
-        assert_eq!(
-            index.line_col(text, TextSize::new(10)),
-            LineCol { line: 2, col: 3 }
-        );
+        assert_eq!(index.line_col(text, TextSize::new(0)), LineCol { line: 0, col: 0 });
+        assert_eq!(index.line_col(text, TextSize::new(5)), LineCol { line: 1, col: 1 });
+        assert_eq!(index.line_col(text, TextSize::new(10)), LineCol { line: 2, col: 2 });
     }
 }

@@ -56,12 +56,7 @@ pub(crate) fn split_lines(text: &str) -> Vec<PhysLine> {
             None => (bytes.len(), bytes.len()),
         };
         let content_end = start + rstrip_len(&text[start..text_end]);
-        lines.push(PhysLine {
-            start,
-            content_end,
-            text_end,
-            end,
-        });
+        lines.push(PhysLine { start, content_end, text_end, end });
         start = end;
     }
     lines
@@ -90,10 +85,7 @@ pub(crate) fn rstrip_len(s: &str) -> usize {
 
 /// Python's `str.isspace` for one ASCII byte.
 pub(crate) fn is_ascii_py_space(byte: u8) -> bool {
-    matches!(
-        byte,
-        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f
-    )
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f)
 }
 
 /// Python's `str.isspace`, which is also what `\s` matches in its regular

@@ -170,11 +170,7 @@ impl<'t> Parser<'t> {
                 // The comment was cut short above; it ends with its backslash.
                 self.raw_lines(first, index, COMMENT);
             } else {
-                self.logical_line(LogicalLine {
-                    first,
-                    last: index,
-                    last_continued,
-                });
+                self.logical_line(LogicalLine { first, last: index, last_continued });
             }
             index += 1;
         }
@@ -191,17 +187,11 @@ impl<'t> Parser<'t> {
         if joined.text.starts_with('#') {
             events.push(Event::token(COMMENT, 0, joined.text.len()));
         } else if !joined.text.is_empty() {
-            let mut line_sink = LineSink {
-                events: &mut events,
-                diagnostics: &mut diagnostics,
-            };
+            let mut line_sink = LineSink { events: &mut events, diagnostics: &mut diagnostics };
             match classify(&joined.text, self.kind, &mut line_sink) {
                 LineClass::Complete => {}
                 LineClass::FunctionHeader { python } => {
-                    block = Block::Function {
-                        python,
-                        header_line: logical.first,
-                    };
+                    block = Block::Function { python, header_line: logical.first };
                 }
                 LineClass::DefHeader => block = Block::Def,
             }
@@ -266,7 +256,6 @@ impl<'t> Parser<'t> {
     }
 
     fn error_at(&mut self, start: usize, end: usize, message: &str) {
-        self.sink
-            .error(start, end, Severity::Error, message.to_string());
+        self.sink.error(start, end, Severity::Error, message.to_string());
     }
 }

@@ -45,11 +45,7 @@ pub(crate) struct TreeSink<'t> {
 
 impl<'t> TreeSink<'t> {
     pub(crate) fn new(text: &'t str) -> TreeSink<'t> {
-        TreeSink {
-            text,
-            builder: GreenNodeBuilder::new(),
-            errors: Vec::new(),
-        }
+        TreeSink { text, builder: GreenNodeBuilder::new(), errors: Vec::new() }
     }
 
     pub(crate) fn finish_tree(self) -> (GreenNode, Vec<SyntaxError>) {
@@ -79,11 +75,7 @@ impl<'t> TreeSink<'t> {
 
     pub(crate) fn error(&mut self, start: usize, end: usize, severity: Severity, message: String) {
         let range = TextRange::new(offset(start), offset(end.max(start)));
-        self.errors.push(SyntaxError {
-            range,
-            message,
-            severity,
-        });
+        self.errors.push(SyntaxError { range, message, severity });
     }
 
     /// Joins the lines of `logical` the way BitBake does: each continued line
@@ -94,11 +86,7 @@ impl<'t> TreeSink<'t> {
             let len = line.content_end - line.start;
             return Joined {
                 text: Cow::Borrowed(&self.text[line.start..line.content_end]),
-                segments: vec![Segment {
-                    joined_start: 0,
-                    source_start: line.start,
-                    len,
-                }],
+                segments: vec![Segment { joined_start: 0, source_start: line.start, len }],
                 gaps: Vec::new(),
             };
         }
@@ -108,11 +96,7 @@ impl<'t> TreeSink<'t> {
         for index in logical.first..=logical.last {
             let line = lines[index];
             let continued = index < logical.last || logical.last_continued;
-            let end = if continued {
-                line.content_end - 1
-            } else {
-                line.content_end
-            };
+            let end = if continued { line.content_end - 1 } else { line.content_end };
             segments.push(Segment {
                 joined_start: text.len(),
                 source_start: line.start,
@@ -123,11 +107,7 @@ impl<'t> TreeSink<'t> {
                 gaps.push(Span::new(end, line.end));
             }
         }
-        Joined {
-            text: Cow::Owned(text),
-            segments,
-            gaps,
-        }
+        Joined { text: Cow::Owned(text), segments, gaps }
     }
 
     /// Emits the events of one logical line, and records its diagnostics.
@@ -137,10 +117,7 @@ impl<'t> TreeSink<'t> {
         events: &[Event],
         diagnostics: &[LineDiagnostic],
     ) {
-        let mut cursor = GapCursor {
-            next_gap: 0,
-            segment: 0,
-        };
+        let mut cursor = GapCursor { next_gap: 0, segment: 0 };
         let mut depth = 0usize;
         for (index, event) in events.iter().enumerate() {
             match *event {

@@ -1,0 +1,2 @@
+# The demo's append: one more word for the hello recipe.
+HELLO_FLAGS:append = " --twice"
