@@ -95,7 +95,7 @@ fn bench_oe_core(c: &mut Criterion) {
     group.bench_function("oe_core_meta", |b| {
         b.iter(|| {
             for (path, text) in &files {
-                criterion::black_box(rbake_syntax::parse(text, FileKind::from_path(path)));
+                std::hint::black_box(rbake_syntax::parse(text, FileKind::from_path(path)));
             }
         })
     });

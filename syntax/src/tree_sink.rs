@@ -32,6 +32,9 @@ struct Segment {
 /// A logical line's text, with the map back to the source.
 pub(crate) struct Joined<'t> {
     pub(crate) text: Cow<'t, str>,
+    /// Where the logical line starts in the source.
+    source_start: usize,
+    /// The pieces of a line joined from several; empty for a single line.
     segments: Vec<Segment>,
     /// Source ranges of the continuations; gap `i` follows segment `i`.
     gaps: Vec<Span>,
@@ -83,18 +86,18 @@ impl<'t> TreeSink<'t> {
     pub(crate) fn joined(&self, lines: &[PhysLine], logical: LogicalLine) -> Joined<'t> {
         if logical.first == logical.last && !logical.last_continued {
             let line = lines[logical.first];
-            let len = line.content_end - line.start;
             return Joined {
                 text: Cow::Borrowed(&self.text[line.start..line.content_end]),
-                segments: vec![Segment { joined_start: 0, source_start: line.start, len }],
+                source_start: line.start,
+                segments: Vec::new(),
                 gaps: Vec::new(),
             };
         }
         let mut text = String::new();
         let mut segments = Vec::new();
         let mut gaps = Vec::new();
-        for index in logical.first..=logical.last {
-            let line = lines[index];
+        for (index, line) in lines.iter().enumerate().take(logical.last + 1).skip(logical.first) {
+            let line = *line;
             let continued = index < logical.last || logical.last_continued;
             let end = if continued { line.content_end - 1 } else { line.content_end };
             segments.push(Segment {
@@ -107,7 +110,8 @@ impl<'t> TreeSink<'t> {
                 gaps.push(Span::new(end, line.end));
             }
         }
-        Joined { text: Cow::Owned(text), segments, gaps }
+        let source_start = lines[logical.first].start;
+        Joined { text: Cow::Owned(text), source_start, segments, gaps }
     }
 
     /// Emits the events of one logical line, and records its diagnostics.
@@ -169,8 +173,8 @@ impl<'t> TreeSink<'t> {
         if span.start >= span.end {
             return;
         }
-        if joined.gaps.is_empty() {
-            let source_start = joined.segments[0].source_start;
+        if joined.segments.is_empty() {
+            let source_start = joined.source_start;
             self.raw_token(kind, source_start + span.start, source_start + span.end);
             return;
         }
@@ -242,12 +246,15 @@ fn next_token_start(events: &[Event]) -> Option<usize> {
 
 /// Maps an offset of the logical line to the source.
 fn map_offset(joined: &Joined<'_>, joined_offset: usize) -> usize {
+    let Some(first) = joined.segments.first() else {
+        return joined.source_start + joined_offset.min(joined.text.len());
+    };
     let segment = joined
         .segments
         .iter()
         .rev()
         .find(|segment| segment.joined_start <= joined_offset)
-        .unwrap_or(&joined.segments[0]);
+        .unwrap_or(first);
     segment.source_start + (joined_offset - segment.joined_start).min(segment.len)
 }
 
