@@ -1,0 +1,1 @@
+addtask do_foo after do_bar:remove_x

@@ -1,0 +1,1 @@
+addtask do_foo:append_bar

@@ -1,0 +1,3 @@
+# a comment with a backslash \
+
+A = "x"

@@ -1,0 +1,2 @@
+# a comment with a backslash \
+A = "x"

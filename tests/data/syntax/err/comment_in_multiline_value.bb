@@ -1,0 +1,3 @@
+A = "a \
+# a comment in the middle
+     b"

@@ -1,0 +1,3 @@
+def foo(d):
+    x = 1
+return x

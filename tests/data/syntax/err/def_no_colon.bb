@@ -1,0 +1,2 @@
+def foo(d)
+    pass

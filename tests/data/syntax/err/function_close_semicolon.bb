@@ -1,0 +1,3 @@
+do_install () {
+    true
+};

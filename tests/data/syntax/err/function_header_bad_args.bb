@@ -1,0 +1,3 @@
+do_install (x) {
+    true
+}

@@ -1,0 +1,2 @@
+do_install () {
+    install -d ${D}

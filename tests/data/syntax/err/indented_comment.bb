@@ -1,0 +1,2 @@
+A = "x"
+  # an indented comment is no comment

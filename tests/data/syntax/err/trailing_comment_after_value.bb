@@ -1,0 +1,1 @@
+A = "x" # a comment

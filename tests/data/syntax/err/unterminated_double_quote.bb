@@ -1,0 +1,3 @@
+# The value never closes its quote.
+A = "x
+B = "fine"

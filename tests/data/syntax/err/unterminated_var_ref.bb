@@ -1,0 +1,2 @@
+# An unterminated ${ that also loses the closing quote.
+A = "${B

@@ -1,0 +1,2 @@
+# A bare reference is no statement.
+${A

@@ -1,0 +1,13 @@
+# :append, :prepend and :remove, alone and combined with overrides.
+DEPENDS:append = " zlib"
+DEPENDS:prepend = "openssl "
+DEPENDS:remove = "bzip2"
+DEPENDS:append:class-target = " libfoo"
+DEPENDS:class-target:append = " libbar"
+DEPENDS:remove:libc-musl = "glibc-locale"
+DEPENDS:libc-musl:remove = "glibc"
+A:prepend:foo:bar = "x "
+A:foo:prepend:bar = "y "
+A:append[doc] = "a flag on an append"
+A:append := "immediate"
+A:remove += "more"

@@ -1,0 +1,1 @@
+# Old Mac line endings: a lone CR ends a line.A = "x"B = "y"

@@ -1,0 +1,3 @@
+# The last line has no line break.
+A = "x"
+B = "no newline at the end"

@@ -1,0 +1,4 @@
+# Shell functions may use tabs.
+do_x () {
+	echo tab
+}

@@ -1,0 +1,13 @@
+# Variable names may hold - + . / ~ and ${} besides letters, digits and _.
+a-b = "dash"
+a.b = "dot"
+a+ = "plus, then a plain ="
+a/b = "slash"
+~a = "tilde"
+a${b}c = "reference"
+${a}.${b} = "references and a dot"
+do_install:append:pn-foo~bar = "override with a tilde"
+ALTERNATIVE_LINK_NAME[bin/sh] = "flag with a slash"
+0 = "a digit"
+_ = "an underscore"
+Mixed_Case-name.v2 = "x"

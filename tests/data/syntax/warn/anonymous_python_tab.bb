@@ -1,0 +1,4 @@
+# Tabs in anonymous Python.
+python () {
+	pass
+}

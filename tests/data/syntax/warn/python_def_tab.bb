@@ -1,0 +1,3 @@
+# Tabs in a top-level def.
+def helper(d):
+	return 1
