@@ -66,7 +66,7 @@ impl LineSink<'_> {
 pub(crate) fn classify(s: &str, kind: FileKind, sink: &mut LineSink<'_>) -> LineClass {
     if kind == FileKind::Recipe {
         if function_header(s, sink) {
-            return LineClass::FunctionHeader { python: sink_header_is_python(sink) };
+            return LineClass::FunctionHeader { python: sink_header_is_python(s, sink) };
         }
         if python_def_header(s, sink) {
             return LineClass::DefHeader;
@@ -109,8 +109,20 @@ fn unparsed_message(s: &str, kind: FileKind) -> String {
     format!("unparsed line: '{trimmed}'")
 }
 
-fn sink_header_is_python(sink: &LineSink<'_>) -> bool {
-    sink.events.iter().any(|event| matches!(event, Event::Token(PYTHON_KW, _)))
+/// Whether the function whose header was just pushed holds Python: it has
+/// the `python` keyword, or it is anonymous (BitBake runs every anonymous
+/// function as Python).
+fn sink_header_is_python(s: &str, sink: &LineSink<'_>) -> bool {
+    let mut has_name = false;
+    for event in sink.events.iter() {
+        match event {
+            Event::Token(PYTHON_KW, _) => return true,
+            Event::Start(VAR_NAME) => has_name = true,
+            _ => {}
+        }
+    }
+    let name = s.split('(').next().and_then(|head| head.split_whitespace().last());
+    !has_name || name == Some("__anonymous")
 }
 
 /// The end of the run of white space starting at `pos`.
@@ -193,11 +205,18 @@ fn task_directive(
     let first_arg_event = sink.events.len();
     lex_template(&s[args_start..args_end], args_start, TextMode::Words, sink.events);
     if node == ADDTASK {
+        // BitBake splits on " after " and " before " exactly: a keyword needs
+        // one plain space on each side, inside the arguments.
+        let bytes = s.as_bytes();
         for event in &mut sink.events[first_arg_event..] {
             if let Event::Token(kind @ WORD, span) = event {
+                let spaced = span.start > args_start
+                    && bytes[span.start - 1] == b' '
+                    && bytes.get(span.end) == Some(&b' ')
+                    && span.end < args_end;
                 match &s[span.start..span.end] {
-                    "after" => *kind = AFTER_KW,
-                    "before" => *kind = BEFORE_KW,
+                    "after" if spaced => *kind = AFTER_KW,
+                    "before" if spaced => *kind = BEFORE_KW,
                     _ => {}
                 }
             }

@@ -42,35 +42,44 @@ pub(crate) enum TextMode {
 /// The text must not hold a line break: BitBake's patterns never match
 /// across one.
 pub(crate) fn lex_template(text: &str, offset: usize, mode: TextMode, events: &mut Vec<Event>) {
+    lex(text, offset, mode, true, events);
+}
+
+/// Lexes text; inline Python is recognised only at the top level, so the
+/// lexer never recurses more than once.
+fn lex(text: &str, offset: usize, mode: TextMode, python: bool, events: &mut Vec<Event>) {
     let mut pending_text: Option<usize> = None;
+    // An inline expression needs a plain `}` after it; where the last one is
+    // is found once, at the first `${@`, so that failing scans stay cheap.
+    let mut last_close: Option<Option<usize>> = None;
     let mut lexer = RawToken::lexer(text);
     while let Some(token) = lexer.next() {
         let span = lexer.span();
+        let python_end = match token {
+            Ok(RawToken::PythonStart) if python => {
+                let last_close =
+                    *last_close.get_or_insert_with(|| last_plain_close(text.as_bytes()));
+                python_expr_end(text, span.end, last_close)
+            }
+            _ => None,
+        };
         match token {
             Ok(RawToken::VarRef) => {
                 flush_text(text, offset, &mut pending_text, span.start, mode, events);
                 push_var_ref(offset + span.start, offset + span.end, events);
             }
-            Ok(RawToken::PythonStart) => match python_expr_end(text, span.end) {
-                Some(end) => {
-                    flush_text(text, offset, &mut pending_text, span.start, mode, events);
-                    events.push(Event::Start(PYTHON_EXPR));
-                    events.push(Event::token(
-                        DOLLAR_CURLY_AT,
-                        offset + span.start,
-                        offset + span.end,
-                    ));
-                    let inner = &text[span.end..end - 1];
-                    lex_template(inner, offset + span.end, TextMode::Whole(PYTHON_TEXT), events);
-                    events.push(Event::token(R_CURLY, offset + end - 1, offset + end));
-                    events.push(Event::Finish);
-                    lexer.bump(end - span.end);
-                }
-                None => {
-                    pending_text.get_or_insert(span.start);
-                }
-            },
-            Ok(RawToken::Dollar) | Ok(RawToken::Text) | Err(()) => {
+            Ok(RawToken::PythonStart) if python_end.is_some() => {
+                let end = python_end.unwrap_or(span.end);
+                flush_text(text, offset, &mut pending_text, span.start, mode, events);
+                events.push(Event::Start(PYTHON_EXPR));
+                events.push(Event::token(DOLLAR_CURLY_AT, offset + span.start, offset + span.end));
+                let inner = &text[span.end..end - 1];
+                lex(inner, offset + span.end, TextMode::Whole(PYTHON_TEXT), false, events);
+                events.push(Event::token(R_CURLY, offset + end - 1, offset + end));
+                events.push(Event::Finish);
+                lexer.bump(end - span.end);
+            }
+            Ok(_) | Err(()) => {
                 pending_text.get_or_insert(span.start);
             }
         }
@@ -145,18 +154,21 @@ fn split_name(text: &str, offset: usize, events: &mut Vec<Event>) {
 
 /// Finds the end (one past the closing brace) of an inline Python expression
 /// whose body starts at `body_start`, as BitBake's `${@(?:{.*?}|.)+?}`
-/// pattern would match it.
+/// pattern would match it. `last_close` is the position of the last `}` in
+/// `text`.
 ///
 /// The pattern ends at the first `}` after at least one unit. A `{` opens a
 /// unit that runs to the next `}`, but only when some `}` still follows that
 /// one; otherwise the pattern backtracks and takes the `{` as a plain
-/// character.
-pub(crate) fn python_expr_end(text: &str, body_start: usize) -> Option<usize> {
+/// character. BitBake expands `${NAME}` references before it looks for inline
+/// Python, so a reference counts as one plain unit here.
+pub(crate) fn python_expr_end(
+    text: &str,
+    body_start: usize,
+    last_close: Option<usize>,
+) -> Option<usize> {
     let bytes = text.as_bytes();
-    let last_close = memchr::memrchr(b'}', bytes)?;
-    if last_close < body_start {
-        return None;
-    }
+    let last_close = last_close.filter(|&close| close >= body_start)?;
     let mut pos = body_start;
     let mut units = 0usize;
     let mut next_close: Option<usize> = None;
@@ -165,10 +177,12 @@ pub(crate) fn python_expr_end(text: &str, body_start: usize) -> Option<usize> {
         if units > 0 && byte == b'}' {
             return Some(pos + 1);
         }
-        if byte == b'{' {
+        if let Some(reference_end) = var_ref_end(bytes, pos) {
+            pos = reference_end;
+        } else if byte == b'{' {
             let close = match next_close {
                 Some(close) if close > pos => Some(close),
-                _ => memchr::memchr(b'}', &bytes[pos + 1..]).map(|i| pos + 1 + i),
+                _ => next_plain_close(bytes, pos + 1),
             };
             next_close = close;
             match close {
@@ -179,6 +193,47 @@ pub(crate) fn python_expr_end(text: &str, body_start: usize) -> Option<usize> {
             pos += 1;
         }
         units += 1;
+    }
+    None
+}
+
+/// The end of a `${NAME}` reference starting at `pos`, if one does.
+fn var_ref_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    if bytes.get(pos) != Some(&b'$') || bytes.get(pos + 1) != Some(&b'{') {
+        return None;
+    }
+    let name_start = pos + 2;
+    let name_len = bytes[name_start..]
+        .iter()
+        .take_while(|&&b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'.' | b'/' | b'~' | b':')
+        })
+        .count();
+    let close = name_start + name_len;
+    (name_len > 0 && bytes.get(close) == Some(&b'}')).then_some(close + 1)
+}
+
+/// The last `}` of `bytes` that does not close a `${NAME}` reference.
+fn last_plain_close(bytes: &[u8]) -> Option<usize> {
+    let mut last = None;
+    let mut pos = 0;
+    while let Some(close) = next_plain_close(bytes, pos) {
+        last = Some(close);
+        pos = close + 1;
+    }
+    last
+}
+
+/// The first `}` at or after `from` that does not close a `${NAME}`
+/// reference.
+fn next_plain_close(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut pos = from;
+    while let Some(found) = memchr::memchr2(b'}', b'$', &bytes[pos..]) {
+        let at = pos + found;
+        if bytes[at] == b'}' {
+            return Some(at);
+        }
+        pos = var_ref_end(bytes, at).unwrap_or(at + 1);
     }
     None
 }
@@ -194,7 +249,8 @@ mod tests {
 
     fn python_extent(text: &str) -> Option<&str> {
         let start = text.find("${@")?;
-        python_expr_end(text, start + 3).map(|end| &text[start..end])
+        python_expr_end(text, start + 3, last_plain_close(text.as_bytes()))
+            .map(|end| &text[start..end])
     }
 
     #[test]
@@ -207,5 +263,10 @@ mod tests {
         assert_eq!(python_extent("${@}"), None);
         assert_eq!(python_extent("${@}}"), Some("${@}}"));
         assert_eq!(python_extent("${@ no end"), None);
+        // References are expanded first, so their braces do not count.
+        assert_eq!(
+            python_extent("${@ {'k': '${B}'}.get('k') } x"),
+            Some("${@ {'k': '${B}'}.get('k') }")
+        );
     }
 }

@@ -144,16 +144,7 @@ fn write_tree(node: &SyntaxNode, depth: usize, out: &mut String) {
 
 /// Parses `text` as a file of the given kind.
 pub fn parse(text: &str, kind: FileKind) -> Parse {
-    let (green, mut errors) = parser::Parser::new(text, kind).parse();
-    if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
-        let at = TextSize::try_from(nul).unwrap_or_default();
-        errors.push(SyntaxError {
-            range: TextRange::at(at, TextSize::new(1)),
-            message: "the file holds a NUL byte; metadata must be text".into(),
-            severity: Severity::Error,
-        });
-        errors.sort_by_key(|error| error.range.start());
-    }
+    let (green, errors) = parser::Parser::new(text, kind).parse();
     Parse { green, errors }
 }
 
@@ -170,7 +161,8 @@ pub fn parse_bytes(bytes: &[u8], kind: FileKind) -> (String, Parse) {
             // is the same in the decoded text.
             let at = TextSize::try_from(utf8_error.valid_up_to()).unwrap_or_default();
             parse.errors.push(SyntaxError {
-                range: TextRange::at(at, TextSize::new(1)),
+                // The bad bytes decode to U+FFFD, three bytes long.
+                range: TextRange::at(at, TextSize::of('\u{fffd}')),
                 message: "the file is not valid UTF-8; BitBake cannot read it".into(),
                 severity: Severity::Error,
             });

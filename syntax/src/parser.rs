@@ -6,12 +6,18 @@
 //! `.conf` files follow its configuration reader. The two differ in how
 //! comments and continuations combine, and only the first knows functions.
 
-use crate::event::Event;
+use crate::event::{Event, Span};
 use crate::grammar::{classify, LineClass, LineDiagnostic, LineSink};
 use crate::lexer::{lex_template, TextMode};
 use crate::lines::{split_lines, PhysLine};
 use crate::tree_sink::{LogicalLine, TreeSink};
 use crate::{FileKind, Severity, SyntaxError, SyntaxKind::*};
+
+/// A configuration statement as read, or the lines of one BitBake refuses.
+enum ConfStatement {
+    Complete(LogicalLine),
+    Broken { last: usize, kind: crate::SyntaxKind },
+}
 
 /// What the reader is inside of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,7 +97,19 @@ impl<'t> Parser<'t> {
 
             if let Some(first) = residue {
                 let residue_is_comment = self.lines[first].starts_with_hash(self.text);
-                if line.starts_with_hash(self.text) && !residue_is_comment {
+                if self.lines[first].content(self.text) == "\\" {
+                    // BitBake cannot even classify a statement that starts
+                    // with an empty continued line: it fails with an
+                    // internal error.
+                    let start = self.lines[first].start;
+                    self.error_at(
+                        start,
+                        start + 1,
+                        "a line holding only a backslash cannot start a statement",
+                    );
+                    self.raw_lines(first, index - 1, ERROR_TEXT);
+                    residue = None;
+                } else if line.starts_with_hash(self.text) && !residue_is_comment {
                     self.error_at(
                         line.start,
                         line.content_end,
@@ -109,12 +127,20 @@ impl<'t> Parser<'t> {
                 residue.get_or_insert(index);
                 continue;
             }
-            let logical = LogicalLine {
-                first: residue.take().unwrap_or(index),
+            let first = residue.take().unwrap_or(index);
+            let pieces = (first..=index)
+                .map(|i| {
+                    let piece = self.lines[i];
+                    let end = if i < index { piece.content_end - 1 } else { piece.content_end };
+                    Span::new(piece.start, end)
+                })
+                .collect();
+            block = self.logical_line(LogicalLine {
+                first,
                 last: index,
-                last_continued: false,
-            };
-            block = self.logical_line(logical);
+                pieces,
+                content_end: line.content_end,
+            });
         }
         if let Some(first) = residue {
             self.error_at(
@@ -152,33 +178,56 @@ impl<'t> Parser<'t> {
                 index += 1;
                 continue;
             }
-            let first = index;
-            let is_comment = line.starts_with_hash(self.text);
-            let mut last_continued = false;
-            while self.lines[index].ends_with_backslash(self.text) {
-                let Some(next) = self.lines.get(index + 1) else {
-                    last_continued = true;
-                    break;
-                };
-                if is_comment && !next.starts_with_hash(self.text) {
-                    self.confusing_comment(first);
-                    break;
+            match self.conf_statement(index) {
+                ConfStatement::Complete(logical) => {
+                    index = logical.last + 1;
+                    self.logical_line(logical);
                 }
-                index += 1;
+                ConfStatement::Broken { last, kind } => {
+                    self.raw_lines(index, last, kind);
+                    index = last + 1;
+                }
             }
-            if is_comment && !last_continued && self.lines[index].ends_with_backslash(self.text) {
-                // The comment was cut short above; it ends with its backslash.
-                self.raw_lines(first, index, COMMENT);
-            } else {
-                self.logical_line(LogicalLine { first, last: index, last_continued });
-            }
-            index += 1;
         }
+    }
+
+    /// Reads one statement of a configuration file starting at line `first`,
+    /// as BitBake's configuration reader does: while the text so far ends
+    /// with a backslash, the backslash goes and the next line (stripped) is
+    /// appended, even a blank one. At the end of the file nothing is
+    /// appended, so every trailing backslash goes.
+    fn conf_statement(&mut self, first: usize) -> ConfStatement {
+        let text = self.text.as_bytes();
+        let is_comment = self.lines[first].starts_with_hash(self.text);
+        let mut pieces = vec![Span::new(self.lines[first].start, self.lines[first].content_end)];
+        let mut last = first;
+        loop {
+            let Some(tail) = pieces.iter_mut().rev().find(|piece| piece.start < piece.end) else {
+                let start = self.lines[first].start;
+                self.error_at(start, start + 1, "a line holding only a backslash continues onto a blank line; BitBake cannot parse this");
+                return ConfStatement::Broken { last, kind: ERROR_TEXT };
+            };
+            if text[tail.end - 1] != b'\\' {
+                break;
+            }
+            let next = self.lines.get(last + 1).copied();
+            if is_comment && !next.is_some_and(|next| next.starts_with_hash(self.text)) {
+                self.confusing_comment(first);
+                return ConfStatement::Broken { last, kind: COMMENT };
+            }
+            tail.end -= 1;
+            if let Some(next) = next {
+                last += 1;
+                pieces.push(Span::new(next.start, next.content_end));
+            }
+        }
+        let content_end = self.lines[last].content_end;
+        ConfStatement::Complete(LogicalLine { first, last, pieces, content_end })
     }
 
     /// Parses one logical line and returns the block it opens, if any.
     fn logical_line(&mut self, logical: LogicalLine) -> Block {
-        let joined = self.sink.joined(&self.lines, logical);
+        let joined = self.sink.joined(&logical);
         let mut events = std::mem::take(&mut self.events);
         let mut diagnostics = std::mem::take(&mut self.line_diagnostics);
         events.clear();
@@ -197,12 +246,7 @@ impl<'t> Parser<'t> {
             }
         }
         self.sink.emit(&joined, &events, &diagnostics);
-        let last = self.lines[logical.last];
-        if logical.last_continued {
-            // The backslash at the end of the file was emitted as a continuation.
-        } else {
-            self.sink.line_end(last);
-        }
+        self.sink.line_end(self.lines[logical.last]);
         if block != Block::None {
             self.sink.start(BODY);
         }

@@ -11,14 +11,18 @@ use crate::grammar::LineDiagnostic;
 use crate::lines::PhysLine;
 use crate::{Severity, SyntaxError, SyntaxKind};
 
-/// Physical lines `first..=last` joined into one statement. Every line but
-/// the last ends with a backslash; so does the last if `last_continued`
-/// (a continuation at the end of the file).
-#[derive(Clone, Copy, Debug)]
+/// A statement made of one or more physical lines: the source ranges BitBake
+/// keeps, in order, and the lines they span. What lies between two pieces
+/// (a backslash and a line break) BitBake drops.
+#[derive(Clone, Debug)]
 pub(crate) struct LogicalLine {
     pub(crate) first: usize,
     pub(crate) last: usize,
-    pub(crate) last_continued: bool,
+    pub(crate) pieces: Vec<Span>,
+    /// Where the statement's content ends; dropped text between the last
+    /// piece and this offset (backslashes at the end of the file) is a
+    /// trailing continuation.
+    pub(crate) content_end: usize,
 }
 
 /// A piece of the logical line and where it lies in the source.
@@ -81,37 +85,44 @@ impl<'t> TreeSink<'t> {
         self.errors.push(SyntaxError { range, message, severity });
     }
 
-    /// Joins the lines of `logical` the way BitBake does: each continued line
-    /// loses its backslash, the white space after it and its line break.
-    pub(crate) fn joined(&self, lines: &[PhysLine], logical: LogicalLine) -> Joined<'t> {
-        if logical.first == logical.last && !logical.last_continued {
-            let line = lines[logical.first];
+    /// The text of `logical` as BitBake sees it, with the map back to the
+    /// source.
+    pub(crate) fn joined(&self, logical: &LogicalLine) -> Joined<'t> {
+        let pieces: Vec<Span> =
+            logical.pieces.iter().copied().filter(|piece| piece.start < piece.end).collect();
+        let Some(last) = pieces.last().copied() else {
+            let start = logical.pieces.first().map_or(logical.content_end, |piece| piece.start);
             return Joined {
-                text: Cow::Borrowed(&self.text[line.start..line.content_end]),
-                source_start: line.start,
+                text: Cow::Borrowed(""),
+                source_start: start,
+                segments: Vec::new(),
+                gaps: vec![Span::new(start, logical.content_end)],
+            };
+        };
+        if pieces.len() == 1 && last.end == logical.content_end {
+            return Joined {
+                text: Cow::Borrowed(&self.text[last.start..last.end]),
+                source_start: last.start,
                 segments: Vec::new(),
                 gaps: Vec::new(),
             };
         }
         let mut text = String::new();
-        let mut segments = Vec::new();
-        let mut gaps = Vec::new();
-        for (index, line) in lines.iter().enumerate().take(logical.last + 1).skip(logical.first) {
-            let line = *line;
-            let continued = index < logical.last || logical.last_continued;
-            let end = if continued { line.content_end - 1 } else { line.content_end };
+        let mut segments = Vec::with_capacity(pieces.len());
+        let mut gaps = Vec::with_capacity(pieces.len());
+        for (index, piece) in pieces.iter().enumerate() {
             segments.push(Segment {
                 joined_start: text.len(),
-                source_start: line.start,
-                len: end - line.start,
+                source_start: piece.start,
+                len: piece.end - piece.start,
             });
-            text.push_str(&self.text[line.start..end]);
-            if continued {
-                gaps.push(Span::new(end, line.end));
+            text.push_str(&self.text[piece.start..piece.end]);
+            let gap_end = pieces.get(index + 1).map_or(logical.content_end, |next| next.start);
+            if piece.end < gap_end {
+                gaps.push(Span::new(piece.end, gap_end));
             }
         }
-        let source_start = lines[logical.first].start;
-        Joined { text: Cow::Owned(text), source_start, segments, gaps }
+        Joined { text: Cow::Owned(text), source_start: pieces[0].start, segments, gaps }
     }
 
     /// Emits the events of one logical line, and records its diagnostics.
@@ -219,8 +230,9 @@ impl<'t> TreeSink<'t> {
         joined_offset: usize,
     ) {
         while cursor.next_gap < joined.gaps.len() {
-            let gap_position = joined.segments[cursor.next_gap + 1..]
-                .first()
+            let gap_position = joined
+                .segments
+                .get(cursor.next_gap + 1)
                 .map_or(usize::MAX, |segment| segment.joined_start);
             if gap_position > joined_offset && joined_offset != usize::MAX {
                 break;

@@ -10,7 +10,7 @@ line starts with "# FIXME" are judged the same way: their directory is
 BitBake's verdict, even where the parser disagrees today.
 
 Usage, with the oracle virtualenv of ../shared/oracle:
-    PYTHONPATH=/work/shared/oracle/shim $PY tests/data/syntax/check_with_bitbake.py
+    PYTHONPATH=../shared/oracle/shim $PY tests/data/syntax/check_with_bitbake.py
 It prints one line per fixture and exits 1 if any verdict is wrong.
 """
 import logging
