@@ -36,8 +36,10 @@ struct Segment {
 /// A logical line's text, with the map back to the source.
 pub(crate) struct Joined<'t> {
     pub(crate) text: Cow<'t, str>,
-    /// Where the logical line starts in the source.
+    /// Where the logical line's first kept piece starts in the source.
     source_start: usize,
+    /// Dropped text before the first kept piece, if any.
+    leading_gap: Option<Span>,
     /// The pieces of a line joined from several; empty for a single line.
     segments: Vec<Segment>,
     /// Source ranges of the continuations; gap `i` follows segment `i`.
@@ -95,14 +97,20 @@ impl<'t> TreeSink<'t> {
             return Joined {
                 text: Cow::Borrowed(""),
                 source_start: start,
+                leading_gap: None,
                 segments: Vec::new(),
                 gaps: vec![Span::new(start, logical.content_end)],
             };
         };
-        if pieces.len() == 1 && last.end == logical.content_end {
+        // Lines that contribute nothing (a lone backslash) precede the first
+        // kept piece; their text is a leading continuation.
+        let start = logical.pieces[0].start;
+        let leading_gap = (start < pieces[0].start).then(|| Span::new(start, pieces[0].start));
+        if pieces.len() == 1 && last.end == logical.content_end && leading_gap.is_none() {
             return Joined {
                 text: Cow::Borrowed(&self.text[last.start..last.end]),
                 source_start: last.start,
+                leading_gap: None,
                 segments: Vec::new(),
                 gaps: Vec::new(),
             };
@@ -122,7 +130,13 @@ impl<'t> TreeSink<'t> {
                 gaps.push(Span::new(piece.end, gap_end));
             }
         }
-        Joined { text: Cow::Owned(text), source_start: pieces[0].start, segments, gaps }
+        Joined {
+            text: Cow::Owned(text),
+            source_start: pieces[0].start,
+            leading_gap,
+            segments,
+            gaps,
+        }
     }
 
     /// Emits the events of one logical line, and records its diagnostics.
@@ -132,6 +146,9 @@ impl<'t> TreeSink<'t> {
         events: &[Event],
         diagnostics: &[LineDiagnostic],
     ) {
+        if let Some(gap) = joined.leading_gap {
+            self.raw_token(SyntaxKind::LINE_CONT, gap.start, gap.end);
+        }
         let mut cursor = GapCursor { next_gap: 0, segment: 0 };
         let mut depth = 0usize;
         for (index, event) in events.iter().enumerate() {
