@@ -4,6 +4,8 @@
 //! derived from them is a tracked function. The crate does no IO: the binary
 //! reads files and sets inputs.
 
+pub mod datastore;
+
 use std::path::PathBuf;
 
 use rbake_syntax::{FileKind, Parse};

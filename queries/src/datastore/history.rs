@@ -1,0 +1,93 @@
+//! The history of changes: one list of entries per variable name, in the
+//! order the changes were made, as BitBake's variable history keeps it.
+//!
+//! The operation names are BitBake's, because its history output is what
+//! users compare against: `set`, `set?`, `immediate`, `append`, `prepend`,
+//! `postdot`, `predot`, `exported`, `del`, `delFlag`, `:append[override]`,
+//! `rename from X`, `rename (to)`.
+
+use std::sync::Arc;
+
+use super::DataStore;
+
+/// Where a change comes from. The caller decides what it means; the
+/// datastore only stores it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Provenance {
+    pub file: Arc<str>,
+    pub line: u32,
+}
+
+impl Provenance {
+    pub fn new(file: impl Into<Arc<str>>, line: u32) -> Self {
+        Provenance { file: file.into(), line }
+    }
+}
+
+/// One recorded change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// BitBake's name for the operation (see the module documentation).
+    pub op: String,
+    pub file: Arc<str>,
+    pub line: u32,
+    /// The flag that was changed, if the change was to a flag.
+    pub flag: Option<String>,
+    /// The value as written by the change (for `+=`, the added text).
+    pub detail: String,
+}
+
+/// How a change is to be recorded: the caller's position, the operation
+/// name and the detail (when the detail is not the stored value).
+#[derive(Clone, Debug)]
+pub(super) struct Log<'p> {
+    pub(super) prov: &'p Provenance,
+    pub(super) op: String,
+    pub(super) detail: Option<String>,
+}
+
+impl<'p> Log<'p> {
+    pub(super) fn new(prov: &'p Provenance, op: impl Into<String>) -> Self {
+        Log { prov, op: op.into(), detail: None }
+    }
+
+    pub(super) fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+impl DataStore {
+    /// The recorded changes of `name`, oldest first.
+    pub fn history(&self, name: &str) -> impl Iterator<Item = &HistoryEntry> {
+        self.history.get(name).into_iter().flatten()
+    }
+
+    /// The names that have a history, sorted.
+    pub fn history_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.history.keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// Appends an entry for `name`. The detail is the log's own detail if it
+    /// has one, else `value`.
+    pub(super) fn record(&mut self, name: &str, log: &Log<'_>, flag: Option<&str>, value: &str) {
+        let entry = HistoryEntry {
+            op: log.op.clone(),
+            file: log.prov.file.clone(),
+            line: log.prov.line,
+            flag: flag.map(str::to_owned),
+            detail: log.detail.clone().unwrap_or_else(|| value.to_owned()),
+        };
+        self.history.entry(name.to_owned()).or_default().push_back(entry);
+    }
+
+    /// Copies the history of `old` to the end of the history of `new`, as a
+    /// rename does. The history of `old` stays.
+    pub(super) fn copy_history(&mut self, old: &str, new: &str) {
+        if let Some(entries) = self.history.get(old).cloned() {
+            self.history.entry(new.to_owned()).or_default().append(entries);
+        }
+    }
+}

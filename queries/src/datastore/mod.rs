@@ -1,0 +1,284 @@
+//! BitBake's datastore as a plain Rust value: no salsa and no IO.
+//!
+//! A [`DataStore`] holds what BitBake keeps per variable: the value
+//! (`_content`), the flags (including the weak defaults `_defaultval` and
+//! `_defaultval_flag_X`), and the queued `:append`, `:prepend` and `:remove`
+//! operations, each with its optional override condition. Beside them it
+//! keeps the override index (which names are override variants of which
+//! other name), the export list and the history of every change.
+//!
+//! The semantics follow BitBake's `DataSmart` closely, quirks included, so
+//! that the values computed here are the values BitBake computes. Where this
+//! code deliberately differs, the item's documentation says so.
+//!
+//! Every collection is persistent (`imbl`), so cloning a datastore is cheap:
+//! the configuration datastore can be handed to every recipe and each recipe
+//! pays only for what it changes.
+//!
+//! Submodules: `mutate` (the setters), `overrides` (the override index and
+//! the active override list), `eval` (how a value is computed), `read` (the
+//! reading methods), `expand` (the error and result types of expansion and
+//! the Python boundary), `assign` (the metadata statements), `keys`
+//! (listing keys and expanding them) and `history`.
+
+mod assign;
+mod eval;
+mod expand;
+mod history;
+mod keys;
+mod mutate;
+mod overrides;
+mod read;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use imbl::{HashMap, OrdSet, Vector};
+
+pub use self::assign::op_name;
+pub use self::expand::{ErrorCause, Expanded, ExpansionError, NoPython, PythonEvaluator};
+pub use self::history::{HistoryEntry, Provenance};
+pub use self::keys::KeyReplacement;
+pub use self::overrides::Overrides;
+pub use rbake_syntax::ast::AssignOp;
+
+/// One of the three kinds of queued operation on a variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ListKind {
+    Append,
+    Prepend,
+    Remove,
+}
+
+impl ListKind {
+    /// The keyword as it appears in a variable name, with its colon.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ListKind::Append => ":append",
+            ListKind::Prepend => ":prepend",
+            ListKind::Remove => ":remove",
+        }
+    }
+
+    const ALL: [ListKind; 3] = [ListKind::Append, ListKind::Prepend, ListKind::Remove];
+}
+
+/// A queued `:append`, `:prepend` or `:remove`: its text and the override
+/// that must be active for it to apply (`None` or empty: always applies).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Deferred {
+    pub value: String,
+    pub condition: Option<String>,
+}
+
+/// Everything stored under one variable name. An entry with nothing in it
+/// is never kept: BitBake treats an empty entry as a deleted variable.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Variable {
+    content: Option<String>,
+    /// Every flag but `_content`, internal ones (`_defaultval...`) included.
+    flags: BTreeMap<String, String>,
+    appends: Vec<Deferred>,
+    prepends: Vec<Deferred>,
+    removes: Vec<Deferred>,
+}
+
+impl Variable {
+    fn is_empty(&self) -> bool {
+        self.content.is_none()
+            && self.flags.is_empty()
+            && self.appends.is_empty()
+            && self.prepends.is_empty()
+            && self.removes.is_empty()
+    }
+
+    fn list(&self, kind: ListKind) -> &Vec<Deferred> {
+        match kind {
+            ListKind::Append => &self.appends,
+            ListKind::Prepend => &self.prepends,
+            ListKind::Remove => &self.removes,
+        }
+    }
+
+    fn list_mut(&mut self, kind: ListKind) -> &mut Vec<Deferred> {
+        match kind {
+            ListKind::Append => &mut self.appends,
+            ListKind::Prepend => &mut self.prepends,
+            ListKind::Remove => &mut self.removes,
+        }
+    }
+
+    /// The raw value of a flag, `_content` included, without weak defaults.
+    fn flag(&self, flag: &str) -> Option<&str> {
+        if flag == "_content" {
+            self.content.as_deref()
+        } else {
+            self.flags.get(flag).map(String::as_str)
+        }
+    }
+
+    /// Whether BitBake would find `flag` as a key of this variable's dict.
+    fn has_key(&self, flag: &str) -> bool {
+        match flag {
+            "_content" => self.content.is_some(),
+            ":append" => !self.appends.is_empty(),
+            ":prepend" => !self.prepends.is_empty(),
+            ":remove" => !self.removes.is_empty(),
+            _ => self.flags.contains_key(flag),
+        }
+    }
+}
+
+/// A BitBake datastore. See the module documentation.
+#[derive(Clone)]
+pub struct DataStore {
+    vars: HashMap<String, Arc<Variable>>,
+    /// BitBake's `overridedata`: for a name, the names that are override
+    /// variants of it, each with its override (`A` → `[("A:x", "x")]`).
+    overridedata: HashMap<String, Arc<Vec<(String, String)>>>,
+    /// Names that ever got an `export` or `unexport` flag.
+    exports: OrdSet<String>,
+    /// BitBake's `overridevars`: the names found so far that `OVERRIDES`
+    /// depends on. Setting one of them expands the new value at once.
+    override_vars: OrdSet<String>,
+    history: HashMap<String, Vector<HistoryEntry>>,
+    /// The active overrides, computed on first need and dropped by every
+    /// change (BitBake keeps them longer; see [`DataStore::overrides`]):
+    /// as computed without Python, and as computed with it.
+    overrides_plain: OnceLock<ComputedOverrides>,
+    overrides_python: OnceLock<ComputedOverrides>,
+}
+
+/// A computed override list, and whether inline Python was met computing it.
+#[derive(Clone, Debug)]
+struct ComputedOverrides {
+    result: Result<Arc<Overrides>, ExpansionError>,
+    used_python: bool,
+}
+
+impl Default for DataStore {
+    fn default() -> Self {
+        DataStore {
+            vars: HashMap::new(),
+            overridedata: HashMap::new(),
+            exports: OrdSet::new(),
+            override_vars: ["OVERRIDES", "FILE"].into_iter().map(str::to_owned).collect(),
+            history: HashMap::new(),
+            overrides_plain: OnceLock::new(),
+            overrides_python: OnceLock::new(),
+        }
+    }
+}
+
+impl DataStore {
+    /// An empty datastore.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether anything is stored under `name` (a value, a flag or a queued
+    /// operation). Override variants of `name` do not count.
+    pub fn contains(&self, name: &str) -> bool {
+        self.vars.contains_key(name)
+    }
+
+    /// The variable's own `_content`, ignoring overrides, queued operations
+    /// and the weak default: what BitBake's parser reads for `+=` and `?=`.
+    pub fn own_content(&self, name: &str) -> Option<&str> {
+        self.vars.get(name)?.content.as_deref()
+    }
+
+    /// The raw value of a flag with no weak-default fallback (`_content` is
+    /// accepted and means the own value).
+    pub fn own_flag(&self, name: &str, flag: &str) -> Option<&str> {
+        self.vars.get(name)?.flag(flag)
+    }
+
+    /// The queued operations of one kind, in the order they were queued.
+    pub fn deferred(&self, name: &str, kind: ListKind) -> &[Deferred] {
+        self.vars.get(name).map_or(&[], |v| v.list(kind).as_slice())
+    }
+
+    /// The flags of a variable, as BitBake's `getVarFlags` returns them,
+    /// unexpanded. Without `internal`, names starting with `_` or `:` are
+    /// left out and a weak default `_defaultval_flag_X` shows as `X` when
+    /// `X` itself is unset. With `internal`, every string-valued flag is
+    /// listed, `_content` included; the queued lists are not strings and
+    /// are never listed (see [`DataStore::deferred`]). `None` if empty.
+    pub fn get_var_flags(&self, name: &str, internal: bool) -> Option<BTreeMap<String, String>> {
+        let var = self.vars.get(name)?;
+        let mut out = BTreeMap::new();
+        if let Some(content) = &var.content {
+            if internal {
+                out.insert("_content".to_owned(), content.clone());
+            }
+        }
+        for (flag, value) in &var.flags {
+            if internal {
+                out.insert(flag.clone(), value.clone());
+            } else if let Some(plain) = flag.strip_prefix("_defaultval_flag_") {
+                if !var.has_key(plain) {
+                    out.insert(plain.to_owned(), value.clone());
+                }
+            } else if !flag.starts_with(['_', ':']) {
+                out.insert(flag.clone(), value.clone());
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// The names that ever got an `export` or `unexport` flag, sorted
+    /// (BitBake's `__exportlist`). Deleting a variable does not remove it.
+    pub fn export_list(&self) -> impl Iterator<Item = &str> {
+        self.exports.iter().map(String::as_str)
+    }
+
+    /// The override variants recorded for `name`, as `(full name, override)`
+    /// pairs in the order BitBake recorded them.
+    pub fn override_variants(&self, name: &str) -> &[(String, String)] {
+        self.overridedata.get(name).map_or(&[], |l| l.as_slice())
+    }
+
+    fn var_mut(&mut self, name: &str) -> &mut Variable {
+        Arc::make_mut(self.vars.entry(name.to_owned()).or_default())
+    }
+
+    /// Drops the entry of `name` if nothing is left in it.
+    fn prune(&mut self, name: &str) {
+        if self.vars.get(name).is_some_and(|v| v.is_empty()) {
+            self.vars.remove(name);
+        }
+    }
+
+    /// Forgets what was computed from the old contents.
+    fn touch(&mut self) {
+        self.overrides_plain = OnceLock::new();
+        self.overrides_python = OnceLock::new();
+    }
+}
+
+impl PartialEq for DataStore {
+    fn eq(&self, other: &Self) -> bool {
+        self.vars == other.vars
+            && self.overridedata == other.overridedata
+            && self.exports == other.exports
+            && self.override_vars == other.override_vars
+            && self.history == other.history
+    }
+}
+
+impl Eq for DataStore {}
+
+impl fmt::Debug for DataStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&String> = self.vars.keys().collect();
+        names.sort();
+        f.debug_struct("DataStore")
+            .field("vars", &names)
+            .field("exports", &self.exports.len())
+            .finish_non_exhaustive()
+    }
+}

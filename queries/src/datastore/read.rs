@@ -1,0 +1,95 @@
+//! The public reading methods: values, flags and free text, each with a
+//! variant that runs inline Python through a [`PythonEvaluator`].
+
+use super::eval::{Ctx, Failure};
+use super::{DataStore, Expanded, ExpansionError, NoPython, PythonEvaluator};
+
+impl DataStore {
+    /// The value of a variable, as BitBake's `getVar(name, expand)`:
+    /// overrides, weak default and queued operations applied, and with
+    /// `expand`, expanded with `:remove` applied. Inline Python is left as
+    /// it is.
+    pub fn get_var(&self, name: &str, expand: bool) -> Result<Option<String>, ExpansionError> {
+        self.get_var_with(name, expand, &mut NoPython)
+    }
+
+    /// [`DataStore::get_var`] with inline Python run by `py`.
+    pub fn get_var_with(
+        &self,
+        name: &str,
+        expand: bool,
+        py: &mut dyn PythonEvaluator,
+    ) -> Result<Option<String>, ExpansionError> {
+        let mut ctx = Ctx::new(self, py, None);
+        let ev = ctx.content(name, expand).map_err(Failure::into_error)?;
+        Ok(if expand { ev.expanded.as_ref().map(|e| e.value.clone()) } else { ev.raw.clone() })
+    }
+
+    /// The expanded value of a variable with its references and inline
+    /// Python expressions; `None` if the variable has no value.
+    pub fn get_var_expanded(
+        &self,
+        name: &str,
+        py: &mut dyn PythonEvaluator,
+    ) -> Result<Option<Expanded>, ExpansionError> {
+        let mut ctx = Ctx::new(self, py, None);
+        let ev = ctx.content(name, true).map_err(Failure::into_error)?;
+        Ok(ev.expanded.clone())
+    }
+
+    /// A flag's value, as BitBake's `getVarFlag(name, flag, expand)`: the
+    /// flag or its weak default `_defaultval_flag_FLAG`, expanded as
+    /// `name[flag]` if asked. The flag `_content` is the variable's value.
+    pub fn get_var_flag(
+        &self,
+        name: &str,
+        flag: &str,
+        expand: bool,
+    ) -> Result<Option<String>, ExpansionError> {
+        self.get_var_flag_with(name, flag, expand, &mut NoPython)
+    }
+
+    /// [`DataStore::get_var_flag`] with inline Python run by `py`.
+    pub fn get_var_flag_with(
+        &self,
+        name: &str,
+        flag: &str,
+        expand: bool,
+        py: &mut dyn PythonEvaluator,
+    ) -> Result<Option<String>, ExpansionError> {
+        if flag == "_content" {
+            return self.get_var_with(name, expand, py);
+        }
+        let Some(raw) = self.flag_with_default(name, flag) else { return Ok(None) };
+        if !expand {
+            return Ok(Some(raw.to_owned()));
+        }
+        let mut ctx = Ctx::new(self, py, None);
+        Ok(Some(ctx.expand(raw, Some(&format!("{name}[{flag}]")))?.value))
+    }
+
+    /// A flag, or failing that its weak default.
+    pub(super) fn flag_with_default(&self, name: &str, flag: &str) -> Option<&str> {
+        let var = self.vars.get(name)?;
+        var.flags
+            .get(flag)
+            .or_else(|| var.flags.get(&format!("_defaultval_flag_{flag}")))
+            .map(String::as_str)
+    }
+
+    /// Expands `text` as BitBake's `expand(text, varname)`: references are
+    /// recorded; a reference to `varname` itself is an error.
+    pub fn expand(&self, text: &str, varname: Option<&str>) -> Result<Expanded, ExpansionError> {
+        self.expand_with(text, varname, &mut NoPython)
+    }
+
+    /// [`DataStore::expand`] with inline Python run by `py`.
+    pub fn expand_with(
+        &self,
+        text: &str,
+        varname: Option<&str>,
+        py: &mut dyn PythonEvaluator,
+    ) -> Result<Expanded, ExpansionError> {
+        Ctx::new(self, py, None).expand(text, varname)
+    }
+}
