@@ -5,6 +5,11 @@
 //! reads files and sets inputs.
 
 pub mod datastore;
+pub mod lower;
+#[cfg(test)]
+mod test_db;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 

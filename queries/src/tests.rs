@@ -1,0 +1,3 @@
+//! Tests of the queries crate.
+
+mod incremental;
