@@ -4,7 +4,10 @@
 //! derived from them is a tracked function. The crate does no IO: the binary
 //! reads files and sets inputs.
 
+pub mod config;
 pub mod datastore;
+pub mod eval;
+pub mod files;
 pub mod lower;
 #[cfg(test)]
 mod test_db;
@@ -12,6 +15,7 @@ mod test_db;
 mod tests;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rbake_syntax::{FileKind, Parse};
 
@@ -37,12 +41,33 @@ pub fn parse_file(db: &dyn salsa::Database, file: SourceFile) -> Parse {
     }
 }
 
-/// The database: salsa's storage and nothing else yet.
+/// The database: salsa's storage, the file registry and the system that
+/// file contents first come from. Clones share the registry.
 #[salsa::db]
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct RootDatabase {
     storage: salsa::Storage<Self>,
+    files: Arc<files::Files>,
+    system: Arc<dyn files::System>,
+}
+
+impl RootDatabase {
+    /// A database whose files come from `system`.
+    pub fn new(system: Arc<dyn files::System>) -> RootDatabase {
+        RootDatabase { storage: salsa::Storage::default(), files: Arc::default(), system }
+    }
 }
 
 #[salsa::db]
 impl salsa::Database for RootDatabase {}
+
+#[salsa::db]
+impl files::Db for RootDatabase {
+    fn files(&self) -> &files::Files {
+        &self.files
+    }
+
+    fn system(&self) -> &dyn files::System {
+        &*self.system
+    }
+}

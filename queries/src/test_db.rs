@@ -1,7 +1,9 @@
 //! A database for tests that records which queries execute, the way
-//! rust-analyzer's incrementality tests do.
+//! rust-analyzer's incrementality tests do. Its files live in memory.
 
 use std::sync::{Arc, Mutex};
+
+use crate::files::{Db, Files, MemorySystem, System};
 
 /// A [`salsa::Database`] that logs the name of every query it executes.
 #[salsa::db]
@@ -9,6 +11,8 @@ use std::sync::{Arc, Mutex};
 pub(crate) struct TestDb {
     storage: salsa::Storage<Self>,
     executed: Arc<Mutex<Vec<salsa::DatabaseKeyIndex>>>,
+    files: Arc<Files>,
+    pub(crate) system: Arc<MemorySystem>,
 }
 
 impl Default for TestDb {
@@ -20,12 +24,23 @@ impl Default for TestDb {
                 log.lock().unwrap().push(database_key);
             }
         })));
-        TestDb { storage, executed }
+        TestDb { storage, executed, files: Arc::default(), system: Arc::default() }
     }
 }
 
 #[salsa::db]
 impl salsa::Database for TestDb {}
+
+#[salsa::db]
+impl Db for TestDb {
+    fn files(&self) -> &Files {
+        &self.files
+    }
+
+    fn system(&self) -> &dyn System {
+        &*self.system
+    }
+}
 
 impl TestDb {
     /// The names of the queries executed since the last call, in order.

@@ -1,3 +1,4 @@
 //! Tests of the queries crate.
 
+mod config;
 mod incremental;

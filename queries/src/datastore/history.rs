@@ -10,17 +10,18 @@ use std::sync::Arc;
 
 use super::DataStore;
 
-/// Where a change comes from. The caller decides what it means; the
-/// datastore only stores it.
+/// Where a change comes from: a file and the index of the statement in it.
+/// Statements are counted rather than lines so that a datastore stays equal
+/// when an edit only moves lines; lines come from the position queries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Provenance {
     pub file: Arc<str>,
-    pub line: u32,
+    pub statement: u32,
 }
 
 impl Provenance {
-    pub fn new(file: impl Into<Arc<str>>, line: u32) -> Self {
-        Provenance { file: file.into(), line }
+    pub fn new(file: impl Into<Arc<str>>, statement: u32) -> Self {
+        Provenance { file: file.into(), statement }
     }
 }
 
@@ -30,7 +31,8 @@ pub struct HistoryEntry {
     /// BitBake's name for the operation (see the module documentation).
     pub op: String,
     pub file: Arc<str>,
-    pub line: u32,
+    /// The index of the statement in `file` (see [`Provenance`]).
+    pub statement: u32,
     /// The flag that was changed, if the change was to a flag.
     pub flag: Option<String>,
     /// The value as written by the change (for `+=`, the added text).
@@ -76,7 +78,7 @@ impl DataStore {
         let entry = HistoryEntry {
             op: log.op.clone(),
             file: log.prov.file.clone(),
-            line: log.prov.line,
+            statement: log.prov.statement,
             flag: flag.map(str::to_owned),
             detail: log.detail.clone().unwrap_or_else(|| value.to_owned()),
         };

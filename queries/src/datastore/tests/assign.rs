@@ -15,7 +15,7 @@ fn apply(d: &mut DataStore, line: u32, name: &str, flag: Option<&str>, op: Assig
 
 /// The history of a name as `(op, flag, detail, line)`.
 fn ops(d: &DataStore, name: &str) -> Vec<(String, Option<String>, String, u32)> {
-    d.history(name).map(|h| (h.op.clone(), h.flag.clone(), h.detail.clone(), h.line)).collect()
+    d.history(name).map(|h| (h.op.clone(), h.flag.clone(), h.detail.clone(), h.statement)).collect()
 }
 
 fn entry(
@@ -215,5 +215,5 @@ fn history_entries_carry_the_file() {
         .unwrap();
     let h: Vec<&HistoryEntry> = d.history("A").collect();
     assert_eq!(&*h[0].file, "x/y.conf");
-    assert_eq!(h[0].line, 9);
+    assert_eq!(h[0].statement, 9);
 }

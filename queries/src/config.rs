@@ -1,0 +1,223 @@
+//! The configuration datastore, read as BitBake's cooker reads it: the
+//! pre-files, `conf/bblayers.conf` and each layer's `conf/layer.conf`, then
+//! `conf/bitbake.conf` through BBPATH, the post-files, and finally the
+//! `base` class and the classes in `INHERIT`.
+
+use std::path::{Path, PathBuf};
+
+use crate::eval::{which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
+use crate::files::{file_exists, Db};
+
+/// How rbake was invoked: what BitBake's configuration depends on besides
+/// the files.
+#[salsa::input(debug)]
+pub struct Invocation {
+    /// The working directory.
+    #[returns(ref)]
+    pub cwd: PathBuf,
+    /// The environment, as name and value.
+    #[returns(ref)]
+    pub env: Vec<(String, String)>,
+    /// Files read before the configuration (`--read`).
+    #[returns(ref)]
+    pub prefiles: Vec<PathBuf>,
+    /// Files read after `bitbake.conf` (`--postread`).
+    #[returns(ref)]
+    pub postfiles: Vec<PathBuf>,
+}
+
+/// The parsed configuration and what went wrong reading it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Config {
+    pub state: ParseState,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether reading stopped at a fatal error.
+    pub failed: bool,
+}
+
+/// The environment variables BitBake lets through: its fixed list, or
+/// `BB_ENV_PASSTHROUGH`, plus `BB_ENV_PASSTHROUGH_ADDITIONS`.
+fn approved_variables(env: &[(String, String)]) -> Option<Vec<String>> {
+    let lookup =
+        |name: &str| env.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
+    if lookup("BB_PRESERVE_ENV").is_some() {
+        return None;
+    }
+    let mut approved: Vec<String> = match lookup("BB_ENV_PASSTHROUGH") {
+        Some(list) => list
+            .split_whitespace()
+            .map(str::to_owned)
+            .chain(["BB_ENV_PASSTHROUGH".into()])
+            .collect(),
+        None => PRESERVED.iter().chain(EXPORTED).map(|name| (*name).to_owned()).collect(),
+    };
+    if let Some(additions) = lookup("BB_ENV_PASSTHROUGH_ADDITIONS") {
+        approved.extend(additions.split_whitespace().map(str::to_owned));
+        if !approved.iter().any(|name| name == "BB_ENV_PASSTHROUGH_ADDITIONS") {
+            approved.push("BB_ENV_PASSTHROUGH_ADDITIONS".into());
+        }
+    }
+    Some(approved)
+}
+
+/// Environment variables BitBake keeps.
+const PRESERVED: &[&str] = &["BBPATH", "BB_PRESERVE_ENV", "BB_ENV_PASSTHROUGH_ADDITIONS"];
+/// Environment variables BitBake keeps and exports.
+const EXPORTED: &[&str] =
+    &["BB_TASKHASH", "HOME", "LOGNAME", "PATH", "PWD", "SHELL", "USER", "LC_ALL", "BBSERVER"];
+
+/// The configuration datastore of an invocation.
+#[salsa::tracked(returns(ref))]
+pub fn config(db: &dyn Db, invocation: Invocation) -> Config {
+    let cwd = invocation.cwd(db).clone();
+    let mut interpreter = Interpreter::new(db, ParseState::default(), cwd.clone());
+    interpreter.class_type = ClassType::Global;
+    let failed = read_configuration(&mut interpreter, db, invocation, &cwd).is_err();
+    Config { state: interpreter.state, diagnostics: interpreter.diagnostics, failed }
+}
+
+fn read_configuration(
+    interpreter: &mut Interpreter<'_>,
+    db: &dyn Db,
+    invocation: Invocation,
+    cwd: &Path,
+) -> Result<(), Fatal> {
+    let origin = cwd.join("<environment>");
+    let env = invocation.env(db);
+    let approved = approved_variables(env);
+    for (name, value) in env {
+        if approved.as_ref().is_none_or(|approved| approved.contains(name)) {
+            interpreter.set_internal(name, value, &origin);
+            if EXPORTED.contains(&name.as_str()) {
+                let prov = crate::datastore::Provenance::new("<environment>", 0);
+                let _ = interpreter.datastore().set_var_flag(name, "export", "True", &prov);
+            }
+        }
+    }
+    interpreter.set_internal("BB_CURRENT_MC", "", &origin);
+
+    for file in invocation.prefiles(db) {
+        read_config_file(interpreter, db, cwd, file)?;
+    }
+
+    if let Some(layers_conf) = find_config_file(interpreter, db, cwd, "bblayers.conf") {
+        let topdir = layers_conf.parent().and_then(Path::parent).unwrap_or(Path::new("/"));
+        interpreter.set_internal("TOPDIR", &topdir.to_string_lossy(), &layers_conf);
+        read_config_file(interpreter, db, cwd, &layers_conf)?;
+        read_layers(interpreter, db, &layers_conf)?;
+    }
+
+    if interpreter.get_var("BBPATH", None, &origin).is_empty() {
+        interpreter.error(
+            None,
+            &origin,
+            "the BBPATH variable is not set, and no conf/bblayers.conf was found".into(),
+        );
+        return Err(Fatal);
+    }
+    if interpreter.get_var("TOPDIR", None, &origin).is_empty() {
+        interpreter.set_internal("TOPDIR", &cwd.to_string_lossy(), &origin);
+    }
+    if interpreter.get_var("BB_CACHEDIR", None, &origin).is_empty() {
+        interpreter.set_internal("BB_CACHEDIR", "${TOPDIR}/cache", &origin);
+    }
+    read_config_file(interpreter, db, cwd, Path::new("conf/bitbake.conf"))?;
+    for file in invocation.postfiles(db) {
+        read_config_file(interpreter, db, cwd, file)?;
+    }
+    let inherit = interpreter.get_var("INHERIT", None, &origin);
+    let classes =
+        std::iter::once("base").chain(inherit.split_whitespace()).collect::<Vec<_>>().join(" ");
+    interpreter.inherit(&classes, None, false)
+}
+
+/// Each layer of `BBLAYERS`: its `conf/layer.conf` read with `LAYERDIR`
+/// set, and `${LAYERDIR}` replaced in every value afterwards.
+fn read_layers(
+    interpreter: &mut Interpreter<'_>,
+    db: &dyn Db,
+    layers_conf: &Path,
+) -> Result<(), Fatal> {
+    let layers = interpreter.get_var("BBLAYERS", None, layers_conf);
+    if layers.split_whitespace().next().is_none() {
+        interpreter.error(None, layers_conf, "the bblayers.conf file does not set BBLAYERS".into());
+        return Err(Fatal);
+    }
+    for layer in layers.split_whitespace() {
+        let layer = layer.trim_end_matches('/');
+        let layer_conf = Path::new(layer).join("conf/layer.conf");
+        if !file_exists(db, &layer_conf) {
+            let message =
+                format!("the layer directory {layer} does not exist or has no conf/layer.conf");
+            interpreter.error(None, layers_conf, message);
+            return Err(Fatal);
+        }
+        interpreter.set_internal("LAYERDIR", layer, layers_conf);
+        interpreter.set_internal("LAYERDIR_RE", &regex::escape(layer), layers_conf);
+        interpreter.handle(&layer_conf, None)?;
+        for name in ["LAYERDIR", "LAYERDIR_RE"] {
+            replace_references(interpreter, name, &layer_conf);
+        }
+    }
+    let prov = crate::datastore::Provenance::new(layers_conf.to_string_lossy(), 0);
+    interpreter.datastore().del_var("LAYERDIR_RE", &prov);
+    interpreter.datastore().del_var("LAYERDIR", &prov);
+    Ok(())
+}
+
+/// BitBake's `expandVarref`: every value that holds `${NAME}` gets NAME's
+/// value in its place.
+fn replace_references(interpreter: &mut Interpreter<'_>, name: &str, origin: &Path) {
+    let reference = format!("${{{name}}}");
+    let value = interpreter.datastore().get_var(name, false).ok().flatten().unwrap_or_default();
+    for key in interpreter.datastore().keys().unwrap_or_default() {
+        let raw = interpreter.datastore().get_var(&key, false).ok().flatten();
+        if let Some(raw) = raw.filter(|raw| raw.contains(&reference)) {
+            interpreter.set_internal(&key, &raw.replace(&reference, &value), origin);
+        }
+    }
+}
+
+/// BitBake's `findConfigFile`: `conf/NAME` under each BBPATH entry, then in
+/// the working directory and each of its parents.
+fn find_config_file(
+    interpreter: &mut Interpreter<'_>,
+    db: &dyn Db,
+    cwd: &Path,
+    name: &str,
+) -> Option<PathBuf> {
+    let bbpath = interpreter.get_var("BBPATH", None, cwd);
+    let from_bbpath = bbpath
+        .split(':')
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| Path::new(entry).join("conf").join(name));
+    let from_cwd =
+        cwd.ancestors().filter(|dir| *dir != Path::new("/")).map(|dir| dir.join("conf").join(name));
+    let candidates: Vec<PathBuf> = from_bbpath.chain(from_cwd).map(|path| cwd.join(path)).collect();
+    candidates.into_iter().find(|path| file_exists(db, path))
+}
+
+/// A configuration file named on the command line or by the cooker:
+/// relative names are found through BBPATH.
+fn read_config_file(
+    interpreter: &mut Interpreter<'_>,
+    db: &dyn Db,
+    cwd: &Path,
+    name: &Path,
+) -> Result<(), Fatal> {
+    let path = if name.is_absolute() {
+        Some(name.to_path_buf()).filter(|path| file_exists(db, path))
+    } else {
+        let bbpath = interpreter.get_var("BBPATH", None, cwd);
+        let (found, tried) = which(db, cwd, &bbpath, &name.to_string_lossy());
+        interpreter.state.depends.extend(tried);
+        found
+    };
+    match path {
+        Some(path) => interpreter.handle(&path, None),
+        None => {
+            interpreter.error(None, name, format!("cannot find {} through BBPATH", name.display()));
+            Err(Fatal)
+        }
+    }
+}

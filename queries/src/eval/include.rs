@@ -1,0 +1,190 @@
+//! Reading other files: `include`, `require`, `include_all` and `inherit`,
+//! found relative to the including file and then through BBPATH, as
+//! BitBake searches (`ConfHandler.include`, `BBHandler.inherit`,
+//! `bb.utils.which`).
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::eval::{Fatal, Interpreter, Site};
+use crate::files::{file_exists, Db};
+
+/// Searches the colon-separated `search_path` for `item`, as BitBake's
+/// `which` does: each entry joined with the item, the first that exists
+/// wins. Every candidate tried is returned too, found or not, because a
+/// candidate that appears later changes the answer. Relative candidates are
+/// taken from `cwd`.
+pub fn which(
+    db: &dyn Db,
+    cwd: &Path,
+    search_path: &str,
+    item: &str,
+) -> (Option<PathBuf>, Vec<PathBuf>) {
+    let mut tried = Vec::new();
+    for entry in search_path.split(':') {
+        let candidate = cwd.join(Path::new(entry).join(item));
+        let candidate = normalize(&candidate);
+        tried.push(candidate.clone());
+        if file_exists(db, &candidate) {
+            return (Some(candidate), tried);
+        }
+    }
+    (None, tried)
+}
+
+/// Removes `.` and resolves `..` lexically, as `os.path.abspath` does.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// How a file that cannot be found is treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Missing {
+    Skip,
+    Error(&'static str),
+}
+
+impl Interpreter<'_> {
+    /// `include` and `require`: each white-space separated name, expanded.
+    pub(super) fn include(
+        &mut self,
+        files: &str,
+        required: bool,
+        site: &Site<'_>,
+    ) -> Result<(), Fatal> {
+        let files = self.expand(files, site)?;
+        let missing = if required { Missing::Error("include required") } else { Missing::Skip };
+        for name in files.split_whitespace() {
+            self.include_one(name, missing, site)?;
+        }
+        Ok(())
+    }
+
+    /// `include_all`: the name is included from every BBPATH entry.
+    pub(super) fn include_all(&mut self, files: &str, site: &Site<'_>) -> Result<(), Fatal> {
+        let name = self.expand(files, site)?;
+        let bbpath = self.get_var("BBPATH", Some(site), site.path);
+        for entry in bbpath.split(':') {
+            let joined = Path::new(entry).join(&name).to_string_lossy().into_owned();
+            for part in joined.split_whitespace() {
+                self.include_one(part, Missing::Skip, site)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn include_one(&mut self, name: &str, missing: Missing, site: &Site<'_>) -> Result<(), Fatal> {
+        if Path::new(name) == site.path {
+            return Ok(());
+        }
+        let path = if Path::new(name).is_absolute() {
+            Some(normalize(Path::new(name)))
+        } else {
+            let directory =
+                site.path.parent().unwrap_or(Path::new("/")).to_string_lossy().into_owned();
+            let bbpath = self.get_var("BBPATH", Some(site), site.path);
+            let (found, tried) = which(self.db, &self.cwd, &format!("{directory}:{bbpath}"), name);
+            self.state.depends.extend(tried);
+            found
+        };
+        match path.filter(|path| file_exists(self.db, path)) {
+            Some(path) => self.handle(&path, Some(site)),
+            None => match missing {
+                Missing::Skip => Ok(()),
+                Missing::Error(verb) => {
+                    self.error(Some(site), site.path, format!("could not {verb} file {name}"));
+                    Err(Fatal)
+                }
+            },
+        }
+    }
+
+    /// `inherit`: each class is looked for as `classes-<type>/NAME.bbclass`
+    /// and then `classes/NAME.bbclass` through BBPATH, and read once.
+    pub(crate) fn inherit(
+        &mut self,
+        classes: &str,
+        site: Option<&Site<'_>>,
+        deferred: bool,
+    ) -> Result<(), Fatal> {
+        let origin = site.map_or_else(PathBuf::new, |site| site.path.to_path_buf());
+        for class in classes.split_whitespace() {
+            let defer_list = self.get_var("BB_DEFER_BBCLASSES", site, &origin);
+            if !deferred && defer_list.split_whitespace().any(|name| name == class) {
+                let statement = site.map_or(0, |site| site.statement);
+                self.state.deferred_inherits.push((class.to_owned(), origin.clone(), statement));
+                continue;
+            }
+            let mut found = None;
+            let mut last_candidate = PathBuf::from(class);
+            for directory in [self.class_type.directory(), "classes"] {
+                let relative = if Path::new(class).is_absolute() || class.ends_with(".bbclass") {
+                    PathBuf::from(class)
+                } else {
+                    Path::new(directory).join(format!("{class}.bbclass"))
+                };
+                let candidate = if relative.is_absolute() {
+                    Some(normalize(&relative))
+                } else {
+                    let bbpath = self.get_var("BBPATH", site, &origin);
+                    let (found, tried) =
+                        which(self.db, &self.cwd, &bbpath, &relative.to_string_lossy());
+                    self.state
+                        .depends
+                        .extend(tried.into_iter().filter(|path| Some(path) != found.as_ref()));
+                    found
+                };
+                last_candidate = candidate.clone().unwrap_or(relative);
+                if candidate.as_deref().is_some_and(|path| file_exists(self.db, path)) {
+                    found = candidate;
+                    break;
+                }
+            }
+            let Some(path) = found else {
+                let message = format!("could not inherit file {}", last_candidate.display());
+                self.error(site, &origin, message);
+                return Err(Fatal);
+            };
+            if !self.state.inherited.contains(&path) {
+                self.state.inherited.push(path.clone());
+                self.handle(&path, site)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the file at `path` with the reader its extension selects, as
+    /// BitBake's `parse.handle` does for an included file: `FILE` names it
+    /// while its statements run (classes keep the includer's `FILE`).
+    pub(crate) fn handle(&mut self, path: &Path, site: Option<&Site<'_>>) -> Result<(), Fatal> {
+        let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or_default();
+        if !matches!(extension, "conf" | "bb" | "bbclass" | "inc" | "bbappend") {
+            let origin = site.map_or(path, |site| site.path);
+            self.error(site, origin, format!("{} is not a BitBake file", path.display()));
+            return Err(Fatal);
+        }
+        self.state.depends.push(path.to_path_buf());
+        let old_file = self.state.datastore.get_var("FILE", false).ok().flatten();
+        let sets_file =
+            extension != "bbclass" && old_file.as_deref() != Some(&*path.to_string_lossy());
+        if sets_file {
+            self.set_internal("FILE", &path.to_string_lossy(), path);
+        }
+        let result = self.eval_statements(path);
+        if sets_file {
+            if let Some(old_file) = old_file {
+                self.set_internal("FILE", &old_file, path);
+            }
+        }
+        result
+    }
+}

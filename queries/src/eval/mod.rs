@@ -1,0 +1,188 @@
+//! Evaluation: running a file's statements against a datastore, as
+//! BitBake's parser does when it reads configuration files, classes and
+//! recipes.
+//!
+//! The [`Interpreter`] is imperative, like BitBake: statements change the
+//! datastore one after another, and `include`, `require` and `inherit` read
+//! other files on the way. It runs inside queries and reads files only
+//! through [`source_file`](crate::files::source_file) and
+//! [`file_statements`], so every file it reads (or looks for and misses)
+//! becomes a dependency of the query that runs it.
+
+mod include;
+mod statement;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::datastore::{DataStore, Provenance};
+use crate::files::Db;
+use crate::lower::file_statements;
+
+pub use include::which;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A problem met while evaluating: the file and the statement it concerns
+/// (the binary turns the statement into a line), and a sentence.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    /// The index of the statement in `file`, if the problem has one.
+    pub statement: Option<u32>,
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// Which classes directory `inherit` searches first (BitBake's
+/// `__bbclasstype`): `classes-global` while reading the configuration,
+/// `classes-recipe` while reading recipes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClassType {
+    Global,
+    Recipe,
+}
+
+impl ClassType {
+    fn directory(self) -> &'static str {
+        match self {
+            ClassType::Global => "classes-global",
+            ClassType::Recipe => "classes-recipe",
+        }
+    }
+}
+
+/// A function definition's place, kept out of the datastore so that values
+/// do not depend on lines: the position queries turn it into BitBake's
+/// `filename` and `lineno` flags.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FunctionSite {
+    pub name: String,
+    pub file: PathBuf,
+    pub statement: u32,
+}
+
+/// An anonymous Python function, to run at the end of parsing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AnonymousFunction {
+    pub code: String,
+    pub file: PathBuf,
+    pub statement: u32,
+}
+
+/// Everything a parse builds besides variables: what BitBake keeps in
+/// internal (`__`) variables that hold Python objects.
+#[derive(Clone, Default, PartialEq, Eq, Debug)]
+pub struct ParseState {
+    pub datastore: DataStore,
+    /// Classes already inherited, by absolute path (`__inherit_cache`).
+    pub inherited: Vec<PathBuf>,
+    /// `inherit_defer` expressions, unexpanded, with where they stand.
+    pub deferred_inherits: Vec<(String, PathBuf, u32)>,
+    /// Tasks in the order they were added (`__BBTASKS`).
+    pub tasks: Vec<String>,
+    /// Each task's `deps` flag: the tasks it comes after.
+    pub task_deps: Vec<(String, Vec<String>)>,
+    /// Event handlers (`__BBHANDLERS`).
+    pub handlers: Vec<String>,
+    pub anonymous_functions: Vec<AnonymousFunction>,
+    pub function_sites: Vec<FunctionSite>,
+    /// Every file read or looked for, in order (`__depends`).
+    pub depends: Vec<PathBuf>,
+}
+
+/// A failure that stops the parse, as BitBake's `ParseError` does.
+#[derive(Clone, Debug)]
+pub(crate) struct Fatal;
+
+/// Runs statements against a [`ParseState`].
+pub(crate) struct Interpreter<'db> {
+    db: &'db dyn Db,
+    pub(crate) state: ParseState,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The class type `inherit` uses.
+    pub(crate) class_type: ClassType,
+    /// The directory relative paths are resolved against (BitBake's
+    /// working directory).
+    cwd: PathBuf,
+}
+
+impl<'db> Interpreter<'db> {
+    pub(crate) fn new(db: &'db dyn Db, state: ParseState, cwd: PathBuf) -> Interpreter<'db> {
+        Interpreter { db, state, diagnostics: Vec::new(), class_type: ClassType::Global, cwd }
+    }
+
+    pub(crate) fn datastore(&mut self) -> &mut DataStore {
+        &mut self.state.datastore
+    }
+
+    /// Runs the statements of the file at `path` (absolute).
+    fn eval_statements(&mut self, path: &Path) -> Result<(), Fatal> {
+        let file = crate::files::source_file(self.db, path);
+        let statements = file_statements(self.db, file).clone();
+        let file_name: Arc<str> = path.to_string_lossy().into();
+        for (index, statement) in statements.iter().enumerate() {
+            let index = index as u32;
+            let site = Site { path, file_name: &file_name, statement: index };
+            self.eval_statement(statement, &site)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn error(&mut self, site: Option<&Site<'_>>, path: &Path, message: String) {
+        self.diagnostics.push(Diagnostic {
+            file: site.map_or(path, |site| site.path).to_path_buf(),
+            statement: site.map(|site| site.statement),
+            severity: Severity::Error,
+            message,
+        });
+    }
+
+    /// Expands `text` in the current datastore, reporting failure at `site`.
+    pub(crate) fn expand(&mut self, text: &str, site: &Site<'_>) -> Result<String, Fatal> {
+        match self.state.datastore.expand(text, None) {
+            Ok(expanded) => Ok(expanded.value),
+            Err(error) => {
+                self.error(Some(site), site.path, error.to_string());
+                Err(Fatal)
+            }
+        }
+    }
+
+    /// A variable's expanded value, or empty; an expansion error is reported.
+    pub(crate) fn get_var(&mut self, name: &str, site: Option<&Site<'_>>, path: &Path) -> String {
+        match self.state.datastore.get_var(name, true) {
+            Ok(value) => value.unwrap_or_default(),
+            Err(error) => {
+                self.error(site, path, error.to_string());
+                String::new()
+            }
+        }
+    }
+
+    /// Sets a variable as the parser itself does (not from a statement).
+    pub(crate) fn set_internal(&mut self, name: &str, value: &str, path: &Path) {
+        let prov = Provenance::new(path.to_string_lossy(), 0);
+        if let Err(error) = self.state.datastore.set_var(name, value, false, &prov) {
+            self.error(None, path, error.to_string());
+        }
+    }
+}
+
+/// Where a statement stands.
+pub(crate) struct Site<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) file_name: &'a Arc<str>,
+    pub(crate) statement: u32,
+}
+
+impl Site<'_> {
+    pub(crate) fn provenance(&self) -> Provenance {
+        Provenance { file: self.file_name.clone(), statement: self.statement }
+    }
+}

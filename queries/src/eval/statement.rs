@@ -1,0 +1,203 @@
+//! One statement at a time: what each kind of statement does to the parse
+//! state (BitBake's `parse/ast.py` and `build.addtask`/`deltask`).
+
+use crate::eval::{AnonymousFunction, Fatal, FunctionSite, Interpreter, Site};
+use crate::lower::{IncludeKind, Stmt};
+
+/// BitBake's task names always start with `do_`.
+fn task_name(name: &str) -> String {
+    if name.starts_with("do_") {
+        name.to_owned()
+    } else {
+        format!("do_{name}")
+    }
+}
+
+impl Interpreter<'_> {
+    pub(super) fn eval_statement(
+        &mut self,
+        statement: &Stmt,
+        site: &Site<'_>,
+    ) -> Result<(), Fatal> {
+        let prov = site.provenance();
+        match statement {
+            Stmt::Assign { name, flag, op, value, exported } => {
+                let result = self.datastore().apply_assignment(
+                    name,
+                    flag.as_deref(),
+                    *op,
+                    value,
+                    *exported,
+                    &prov,
+                );
+                if let Err(error) = result {
+                    self.error(Some(site), site.path, error.to_string());
+                    return Err(Fatal);
+                }
+            }
+            Stmt::Export { name } => self.datastore().apply_export(name, &prov),
+            Stmt::Unset { name, flag: None } => self.datastore().apply_unset(name, &prov),
+            Stmt::Unset { name, flag: Some(flag) } => {
+                self.datastore().apply_unset_flag(name, flag, &prov)
+            }
+            Stmt::Include { files, kind: IncludeKind::IncludeAll } => {
+                self.include_all(files, site)?
+            }
+            Stmt::Include { files, kind } => {
+                self.include(files, *kind == IncludeKind::Require, site)?
+            }
+            Stmt::Inherit { classes, deferred: false } => {
+                let classes = self.expand(classes, site)?;
+                self.inherit(&classes, Some(site), false)?;
+            }
+            Stmt::Inherit { classes, deferred: true } => {
+                let entry = (classes.clone(), site.path.to_path_buf(), site.statement);
+                self.state.deferred_inherits.push(entry);
+            }
+            Stmt::AddTask { tasks, after, before } => {
+                for task in tasks.split_whitespace() {
+                    self.add_task(task, after, before, site)?;
+                }
+            }
+            Stmt::DelTask { tasks } => {
+                let tasks = self.expand(tasks, site)?;
+                for task in tasks.split_whitespace() {
+                    self.delete_task(&task_name(task), site);
+                }
+            }
+            Stmt::AddHandler { handlers } => {
+                for handler in handlers.split_whitespace() {
+                    if !self.state.handlers.iter().any(|known| known == handler) {
+                        self.state.handlers.push(handler.to_owned());
+                    }
+                }
+            }
+            Stmt::Function { name, body, python, fakeroot } => match name.as_deref() {
+                // BitBake runs a function named `__anonymous` as an anonymous one.
+                None | Some("__anonymous") => {
+                    let anonymous = AnonymousFunction {
+                        code: body.clone(),
+                        file: site.path.to_path_buf(),
+                        statement: site.statement,
+                    };
+                    self.state.anonymous_functions.push(anonymous);
+                }
+                Some(name) => {
+                    let flags: Vec<&str> =
+                        [(*python, "python"), (*fakeroot, "fakeroot"), (true, "func")]
+                            .into_iter()
+                            .filter_map(|(set, flag)| set.then_some(flag))
+                            .collect();
+                    self.define_function(name, body, &flags, site)?;
+                }
+            },
+            Stmt::PythonDef { name, code } => {
+                self.define_function(name, code, &["func", "python"], site)?
+            }
+            // FIXME: EXPORT_FUNCTIONS, addpylib and addfragments are read but
+            // not yet applied; the recipe datastore issue brings them.
+            Stmt::ExportFunctions { .. } | Stmt::AddPylib { .. } | Stmt::AddFragments { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// A named function: its body is the variable's value, flagged `func`
+    /// (and `python`, `fakeroot`), then `filename`; flags are set in
+    /// BitBake's order, which its history shows.
+    fn define_function(
+        &mut self,
+        name: &str,
+        body: &str,
+        flags: &[&str],
+        site: &Site<'_>,
+    ) -> Result<(), Fatal> {
+        let prov = site.provenance();
+        let datastore = self.datastore();
+        if datastore.get_var(name, false).ok().flatten().is_some() {
+            datastore.del_var_flag(name, "python", &prov);
+            datastore.del_var_flag(name, "fakeroot", &prov);
+        }
+        let file_name = site.path.to_string_lossy().into_owned();
+        let mut result = Ok(());
+        for flag in flags {
+            result = result.and_then(|()| self.datastore().set_var_flag(name, flag, "1", &prov));
+        }
+        result = result.and_then(|()| self.datastore().set_var(name, body, true, &prov));
+        result =
+            result.and_then(|()| self.datastore().set_var_flag(name, "filename", file_name, &prov));
+        if let Err(error) = result {
+            self.error(Some(site), site.path, error.to_string());
+            return Err(Fatal);
+        }
+        self.state.function_sites.retain(|known| known.name != name);
+        let site = FunctionSite {
+            name: name.to_owned(),
+            file: site.path.to_path_buf(),
+            statement: site.statement,
+        };
+        self.state.function_sites.push(site);
+        Ok(())
+    }
+
+    /// `addtask`: flags the task and records what it comes after and
+    /// before, as BitBake's `build.addtask` does.
+    fn add_task(
+        &mut self,
+        task: &str,
+        after: &str,
+        before: &str,
+        site: &Site<'_>,
+    ) -> Result<(), Fatal> {
+        let task = task_name(task);
+        let prov = site.provenance();
+        if let Err(error) = self.datastore().set_var_flag(&task, "task", "1", &prov) {
+            self.error(Some(site), site.path, error.to_string());
+            return Err(Fatal);
+        }
+        if !self.state.tasks.contains(&task) {
+            self.state.tasks.push(task.clone());
+        }
+        let mut deps = self.task_deps(&task);
+        for entry in after.split_whitespace().map(task_name) {
+            if !deps.contains(&entry) {
+                deps.push(entry);
+            }
+        }
+        self.set_task_deps(&task, deps);
+        for entry in before.split_whitespace().map(task_name) {
+            let mut deps = self.task_deps(&entry);
+            if !deps.contains(&task) {
+                deps.insert(0, task.clone());
+                self.set_task_deps(&entry, deps);
+            }
+        }
+        Ok(())
+    }
+
+    fn delete_task(&mut self, task: &str, site: &Site<'_>) {
+        if let Some(position) = self.state.tasks.iter().position(|known| known == task) {
+            self.state.tasks.remove(position);
+            self.datastore().del_var_flag(task, "task", &site.provenance());
+        }
+        self.state.task_deps.retain(|(name, _)| name != task);
+        for (_, deps) in &mut self.state.task_deps {
+            deps.retain(|dep| dep != task);
+        }
+    }
+
+    fn task_deps(&self, task: &str) -> Vec<String> {
+        self.state
+            .task_deps
+            .iter()
+            .find(|(name, _)| name == task)
+            .map(|(_, deps)| deps.clone())
+            .unwrap_or_default()
+    }
+
+    fn set_task_deps(&mut self, task: &str, deps: Vec<String>) {
+        match self.state.task_deps.iter_mut().find(|(name, _)| name == task) {
+            Some(entry) => entry.1 = deps,
+            None => self.state.task_deps.push((task.to_owned(), deps)),
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Files as inputs: the registry that maps paths to [`SourceFile`] inputs,
+//! and the [`System`] boundary through which their text first arrives.
+//!
+//! A query that needs a file asks [`source_file`] for it. The first time a
+//! path is asked for, its input is made from what the system says (its
+//! text, or that it does not exist); after that the input is the truth, and
+//! only the binary changes it ([`Files::update`]) when it sees the file
+//! change on disk. A file that is looked for and absent is an input too, so
+//! creating it later invalidates exactly the queries that looked.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use dashmap::DashMap;
+use salsa::Setter;
+
+use crate::SourceFile;
+
+/// Where file contents come from: the real file system in the binary, a
+/// map in tests. This is the crate's only way to the outside.
+pub trait System: Send + Sync + fmt::Debug {
+    /// The text of the file at `path`, or `None` if there is no such file
+    /// (or it cannot be read as text).
+    fn read_to_string(&self, path: &Path) -> Option<String>;
+}
+
+/// A file system held in memory, for tests.
+#[derive(Debug, Default)]
+pub struct MemorySystem {
+    files: Mutex<BTreeMap<PathBuf, String>>,
+}
+
+impl MemorySystem {
+    /// A file system holding `files`.
+    pub fn with_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> MemorySystem {
+        let system = MemorySystem::default();
+        for (path, text) in files {
+            system.write(path, text);
+        }
+        system
+    }
+
+    /// Writes (or creates) a file.
+    pub fn write(&self, path: impl Into<PathBuf>, text: impl Into<String>) {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path.into(), text.into());
+    }
+}
+
+impl System for MemorySystem {
+    fn read_to_string(&self, path: &Path) -> Option<String> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).get(path).cloned()
+    }
+}
+
+/// The registry of file inputs, one per path ever asked for.
+#[derive(Debug, Default)]
+pub struct Files {
+    by_path: DashMap<PathBuf, SourceFile>,
+}
+
+impl Files {
+    /// The input for `path`, if one was made.
+    pub fn get(&self, path: &Path) -> Option<SourceFile> {
+        self.by_path.get(path).map(|entry| *entry)
+    }
+
+    /// Every path with an input, sorted.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> =
+            self.by_path.iter().map(|entry| entry.key().clone()).collect();
+        paths.sort();
+        paths
+    }
+
+    /// Brings the input for `path` up to date with `text` (`None`: the file
+    /// is gone). Does nothing if nothing changed, so no query is invalidated.
+    pub fn update(db: &mut dyn Db, path: &Path, text: Option<String>) {
+        let Some(file) = db.files().get(path) else { return };
+        let exists = text.is_some();
+        let text = text.unwrap_or_default();
+        if *file.exists(db) != exists {
+            file.set_exists(db).to(exists);
+        }
+        if *file.text(db) != text {
+            file.set_text(db).to(text);
+        }
+    }
+}
+
+/// The database as the queries see it: salsa's storage, the file registry
+/// and the system behind it.
+#[salsa::db]
+pub trait Db: salsa::Database {
+    fn files(&self) -> &Files;
+    fn system(&self) -> &dyn System;
+}
+
+/// The input for the file at `path` (absolute and normalised by the
+/// caller), made on first use from what the system says.
+pub fn source_file(db: &dyn Db, path: &Path) -> SourceFile {
+    if let Some(file) = db.files().get(path) {
+        return file;
+    }
+    let text = db.system().read_to_string(path);
+    let exists = text.is_some();
+    *db.files().by_path.entry(path.to_path_buf()).or_insert_with(|| {
+        SourceFile::new(db, path.to_path_buf(), text.unwrap_or_default(), exists)
+    })
+}
+
+/// Whether the file at `path` exists, as an input the caller depends on.
+pub fn file_exists(db: &dyn Db, path: &Path) -> bool {
+    *source_file(db, path).exists(db)
+}

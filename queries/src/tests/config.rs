@@ -1,0 +1,160 @@
+//! The configuration datastore: files found through BBPATH and layers,
+//! includes and requires, classes, and what an edit re-runs.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{config, Config, Invocation};
+use crate::eval::Severity;
+use crate::files::Files;
+use crate::test_db::TestDb;
+
+fn db_with(files: &[(&str, &str)]) -> TestDb {
+    let db = TestDb::default();
+    for (path, text) in files {
+        db.system.write(*path, *text);
+    }
+    db
+}
+
+fn invocation(db: &TestDb, cwd: &str, env: &[(&str, &str)]) -> Invocation {
+    let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    Invocation::new(db, PathBuf::from(cwd), env, Vec::new(), Vec::new())
+}
+
+fn value(config: &Config, name: &str) -> Option<String> {
+    config.state.datastore.get_var(name, true).unwrap()
+}
+
+const BITBAKE_CONF: &str = "A = \"1\"\n\
+    include conf/missing.conf\n\
+    require conf/common.inc\n\
+    INHERIT += \"extra\"\n";
+
+#[test]
+fn bbpath_configuration_reads_requires_and_classes() {
+    let db = db_with(&[
+        ("/layer/conf/bitbake.conf", BITBAKE_CONF),
+        ("/layer/conf/common.inc", "B = \"${A}2\"\nWHERE := \"${FILE}\"\nLATER = \"${FILE}\"\n"),
+        ("/layer/classes/base.bbclass", "C = \"base\"\naddtask build\n"),
+        ("/layer/classes/extra.bbclass", "C:append = \" extra\"\n"),
+    ]);
+    let invocation = invocation(&db, "/work", &[("BBPATH", "/layer"), ("HOME", "/root")]);
+    let config = config(&db, invocation);
+    assert_eq!(config.diagnostics, []);
+    assert!(!config.failed);
+    assert_eq!(value(config, "B").as_deref(), Some("12"));
+    // FILE names the file being read while its statements run, and the
+    // outermost configuration file afterwards.
+    assert_eq!(value(config, "WHERE").as_deref(), Some("/layer/conf/common.inc"));
+    assert_eq!(value(config, "LATER").as_deref(), Some("/layer/conf/bitbake.conf"));
+    assert_eq!(value(config, "C").as_deref(), Some("base extra"));
+    assert_eq!(value(config, "TOPDIR").as_deref(), Some("/work"));
+    assert_eq!(value(config, "HOME").as_deref(), Some("/root"));
+    assert_eq!(config.state.tasks, ["do_build"]);
+    let classes: Vec<_> = config.state.inherited.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(classes, ["/layer/classes/base.bbclass", "/layer/classes/extra.bbclass"]);
+}
+
+#[test]
+fn a_missing_require_is_an_error_at_its_statement() {
+    let db = db_with(&[
+        ("/layer/conf/bitbake.conf", "A = \"1\"\nrequire conf/nowhere.inc\nB = \"2\"\n"),
+        ("/layer/classes/base.bbclass", ""),
+    ]);
+    let config = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert!(config.failed);
+    let [diagnostic] = config.diagnostics.as_slice() else { panic!("{:?}", config.diagnostics) };
+    assert_eq!(diagnostic.file, Path::new("/layer/conf/bitbake.conf"));
+    assert_eq!(diagnostic.statement, Some(1));
+    assert_eq!(diagnostic.severity, Severity::Error);
+    assert_eq!(diagnostic.message, "could not include required file conf/nowhere.inc");
+}
+
+#[test]
+fn a_missing_class_is_an_error() {
+    let db = db_with(&[
+        ("/layer/conf/bitbake.conf", "INHERIT = \"nothere\"\n"),
+        ("/layer/classes/base.bbclass", ""),
+    ]);
+    let config = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert!(config.failed);
+    assert_eq!(config.diagnostics[0].message, "could not inherit file classes/nothere.bbclass");
+}
+
+#[test]
+fn layers_set_layerdir_while_their_layer_conf_is_read() {
+    let db = db_with(&[
+        ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer/\"\n"),
+        (
+            "/layer/conf/layer.conf",
+            "BBPATH .= \":${LAYERDIR}\"\nBBFILES += \"${LAYERDIR}/recipes/*.bb\"\nPATTERN = \"^${LAYERDIR_RE}/\"\n",
+        ),
+        ("/layer/conf/bitbake.conf", "FROM_LAYER = \"yes\"\n"),
+        ("/layer/classes/base.bbclass", ""),
+    ]);
+    let config = config(&db, invocation(&db, "/build/sub", &[]));
+    assert_eq!(config.diagnostics, []);
+    assert_eq!(value(config, "TOPDIR").as_deref(), Some("/build"));
+    assert_eq!(value(config, "BBPATH").as_deref(), Some("/build:/layer"));
+    // `${LAYERDIR}` was replaced in place, so it survives LAYERDIR's removal.
+    assert_eq!(
+        config.state.datastore.get_var("BBFILES", false).unwrap().as_deref(),
+        Some(" /layer/recipes/*.bb")
+    );
+    assert_eq!(value(config, "PATTERN").as_deref(), Some("^/layer/"));
+    assert_eq!(value(config, "LAYERDIR"), None);
+    assert_eq!(value(config, "FROM_LAYER").as_deref(), Some("yes"));
+}
+
+#[test]
+fn an_unknown_layer_is_an_error() {
+    let db = db_with(&[(
+        "/build/conf/bblayers.conf",
+        "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/nowhere\"\n",
+    )]);
+    let config = config(&db, invocation(&db, "/build", &[]));
+    assert!(config.failed);
+    assert_eq!(
+        config.diagnostics[0].message,
+        "the layer directory /nowhere does not exist or has no conf/layer.conf"
+    );
+}
+
+#[test]
+fn a_comment_edit_does_not_rerun_the_configuration() {
+    let mut db = db_with(&[
+        ("/layer/conf/bitbake.conf", BITBAKE_CONF),
+        ("/layer/conf/common.inc", "B = \"${A}2\"\n"),
+        ("/layer/classes/base.bbclass", ""),
+        ("/layer/classes/extra.bbclass", ""),
+    ]);
+    let invocation = invocation(&db, "/work", &[("BBPATH", "/layer")]);
+    config(&db, invocation);
+    db.take_executed();
+
+    let edited = format!("# A comment.\n{BITBAKE_CONF}");
+    Files::update(&mut db, Path::new("/layer/conf/bitbake.conf"), Some(edited));
+    assert_eq!(value(config(&db, invocation), "B").as_deref(), Some("12"));
+    assert_eq!(db.take_executed(), ["parse_file", "file_statements"]);
+}
+
+#[test]
+fn an_include_that_appears_is_read() {
+    let mut db = db_with(&[
+        ("/layer/conf/bitbake.conf", BITBAKE_CONF),
+        ("/layer/conf/common.inc", ""),
+        ("/layer/classes/base.bbclass", ""),
+        ("/layer/classes/extra.bbclass", ""),
+    ]);
+    let invocation = invocation(&db, "/work", &[("BBPATH", "/layer")]);
+    assert_eq!(value(config(&db, invocation), "MISSING"), None);
+    db.take_executed();
+
+    Files::update(
+        &mut db,
+        Path::new("/layer/conf/missing.conf"),
+        Some("MISSING = \"found\"\n".into()),
+    );
+    assert_eq!(value(config(&db, invocation), "MISSING").as_deref(), Some("found"));
+    assert_eq!(db.take_executed(), ["config", "file_statements", "parse_file"]);
+}
