@@ -8,14 +8,83 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "rbake", version, about, long_about = None)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options every command accepts, so that every command sees the same
+/// configuration.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The build directory (TOPDIR). Without it, rbake looks for
+    /// conf/bblayers.conf in BBPATH and in the working directory and its
+    /// parents, as BitBake does.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub topdir: Option<PathBuf>,
+
+    /// A configuration file to read before the others (BitBake's --read).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub read: Vec<PathBuf>,
+
+    /// A configuration file to read after bitbake.conf (BitBake's --postread).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub postread: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Parse metadata files and print their syntax trees, or check them.
     Syntax(SyntaxArgs),
+    /// Print what BitBake computes, as the reference dump (bbdump.py) does.
+    Dump(DumpArgs),
+    /// Print the value of a configuration variable, like bitbake-getvar.
+    Getvar(GetvarArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// Print JSON (the only format).
+    #[arg(long, required = true)]
+    pub json: bool,
+    /// BBPATH to use when there is no conf/bblayers.conf.
+    #[arg(long)]
+    pub bbpath: Option<String>,
+    /// Only recipes whose path contains this (repeatable).
+    #[arg(long)]
+    pub recipe: Vec<String>,
+    /// A variable to dump (repeatable).
+    #[arg(long)]
+    pub var: Vec<String>,
+    /// Dump every variable whose name does not start with `__`.
+    #[arg(long)]
+    pub all_vars: bool,
+    /// Skip the task signatures.
+    #[arg(long)]
+    pub no_hash: bool,
+    /// Keep signatures, but leave out the hashed values.
+    #[arg(long)]
+    pub no_varvals: bool,
+    /// K=V added to BitBake's environment (repeatable).
+    #[arg(long)]
+    pub env: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GetvarArgs {
+    /// The variable.
+    pub variable: String,
+    /// Print only the expanded value.
+    #[arg(long)]
+    pub value: bool,
+    /// Print this flag instead of the value.
+    #[arg(long, short = 'f')]
+    pub flag: Option<String>,
+    /// Print the value unexpanded.
+    #[arg(long)]
+    pub unexpand: bool,
 }
 
 #[derive(Debug, Args)]

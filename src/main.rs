@@ -1,7 +1,11 @@
 //! The `rbake` command line.
 
 mod cli;
+mod dump_cmd;
+mod getvar_cmd;
 mod syntax_cmd;
+mod system;
+mod workspace;
 
 use std::process::ExitCode;
 
@@ -11,5 +15,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.command {
         cli::Command::Syntax(args) => syntax_cmd::run(&args),
+        cli::Command::Dump(args) => dump_cmd::run(&cli.global, &args),
+        cli::Command::Getvar(args) => getvar_cmd::run(&cli.global, &args),
     }
 }

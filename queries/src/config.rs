@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::eval::{which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
+use crate::eval::{normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
 use crate::files::{file_exists, Db};
 
 /// How rbake was invoked: what BitBake's configuration depends on besides
@@ -128,7 +128,15 @@ fn read_configuration(
     let inherit = interpreter.get_var("INHERIT", None, &origin);
     let classes =
         std::iter::once("base").chain(inherit.split_whitespace()).collect::<Vec<_>>().join(" ");
-    interpreter.inherit(&classes, None, false)
+    interpreter.inherit(&classes, None, false)?;
+    let included: Vec<String> = interpreter
+        .state
+        .depends
+        .iter()
+        .map(|path| normalize(path).to_string_lossy().into_owned())
+        .collect();
+    interpreter.set_internal("BBINCLUDED", &included.join(" "), &origin);
+    Ok(())
 }
 
 /// Each layer of `BBLAYERS`: its `conf/layer.conf` read with `LAYERDIR`
@@ -210,7 +218,9 @@ fn read_config_file(
     } else {
         let bbpath = interpreter.get_var("BBPATH", None, cwd);
         let (found, tried) = which(db, cwd, &bbpath, &name.to_string_lossy());
-        interpreter.state.depends.extend(tried);
+        for path in &tried {
+            interpreter.mark_dependency(path);
+        }
         found
     };
     match path {

@@ -32,7 +32,7 @@ pub fn which(
 }
 
 /// Removes `.` and resolves `..` lexically, as `os.path.abspath` does.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -93,7 +93,9 @@ impl Interpreter<'_> {
                 site.path.parent().unwrap_or(Path::new("/")).to_string_lossy().into_owned();
             let bbpath = self.get_var("BBPATH", Some(site), site.path);
             let (found, tried) = which(self.db, &self.cwd, &format!("{directory}:{bbpath}"), name);
-            self.state.depends.extend(tried);
+            for path in &tried {
+                self.mark_dependency(path);
+            }
             found
         };
         match path.filter(|path| file_exists(self.db, path)) {
@@ -138,9 +140,9 @@ impl Interpreter<'_> {
                     let bbpath = self.get_var("BBPATH", site, &origin);
                     let (found, tried) =
                         which(self.db, &self.cwd, &bbpath, &relative.to_string_lossy());
-                    self.state
-                        .depends
-                        .extend(tried.into_iter().filter(|path| Some(path) != found.as_ref()));
+                    for path in tried.iter().filter(|path| Some(*path) != found.as_ref()) {
+                        self.mark_dependency(path);
+                    }
                     found
                 };
                 last_candidate = candidate.clone().unwrap_or(relative);
@@ -172,7 +174,7 @@ impl Interpreter<'_> {
             self.error(site, origin, format!("{} is not a BitBake file", path.display()));
             return Err(Fatal);
         }
-        self.state.depends.push(path.to_path_buf());
+        self.mark_dependency(path);
         let old_file = self.state.datastore.get_var("FILE", false).ok().flatten();
         let sets_file =
             extension != "bbclass" && old_file.as_deref() != Some(&*path.to_string_lossy());

@@ -19,7 +19,7 @@ use crate::datastore::{DataStore, Provenance};
 use crate::files::Db;
 use crate::lower::file_statements;
 
-pub use include::which;
+pub use include::{normalize, which};
 
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,6 +65,9 @@ pub struct FunctionSite {
     pub name: String,
     pub file: PathBuf,
     pub statement: u32,
+    /// Whether it is a top-level `def`, whose `lineno` BitBake gives as the
+    /// line before the `def`.
+    pub python_def: bool,
 }
 
 /// An anonymous Python function, to run at the end of parsing.
@@ -119,6 +122,14 @@ impl<'db> Interpreter<'db> {
 
     pub(crate) fn datastore(&mut self) -> &mut DataStore {
         &mut self.state.datastore
+    }
+
+    /// Records that `path` was read or looked for, once (BitBake's
+    /// `mark_dependency`).
+    pub(crate) fn mark_dependency(&mut self, path: &Path) {
+        if !self.state.depends.iter().any(|known| known == path) {
+            self.state.depends.push(path.to_path_buf());
+        }
     }
 
     /// Runs the statements of the file at `path` (absolute).

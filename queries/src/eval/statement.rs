@@ -134,6 +134,7 @@ impl Interpreter<'_> {
             name: name.to_owned(),
             file: site.path.to_path_buf(),
             statement: site.statement,
+            python_def: flags == ["func", "python"],
         };
         self.state.function_sites.push(site);
         Ok(())

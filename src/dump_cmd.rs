@@ -1,0 +1,179 @@
+//! `rbake dump --json`: the same JSON document as the reference dump
+//! (`bbdump.py`), so that the two can be compared fact by fact.
+//!
+//! Today it covers the configuration datastore; recipes come with the
+//! recipe datastore, and until then the command refuses configurations
+//! that name recipes rather than print an incomplete document.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use rbake_queries::config::Config;
+use serde_json::{json, Map, Value};
+
+use crate::cli::{DumpArgs, GlobalArgs};
+use crate::workspace::Workspace;
+
+pub fn run(global: &GlobalArgs, args: &DumpArgs) -> ExitCode {
+    let Some(topdir) = &global.topdir else {
+        eprintln!("error: rbake dump needs --topdir, as the reference dump does");
+        return ExitCode::FAILURE;
+    };
+    let topdir = match std::path::absolute(topdir) {
+        Ok(topdir) => topdir,
+        Err(error) => {
+            eprintln!("error: {}: {error}", topdir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let env = match dump_env(&topdir.to_string_lossy(), args) {
+        Ok(env) => env,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let workspace = match Workspace::new(global, env) {
+        Ok(workspace) => workspace,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = Instant::now();
+    let config = workspace.config();
+    let config_seconds = started.elapsed().as_secs_f64();
+    if workspace.report(&config.diagnostics) || config.failed {
+        return ExitCode::FAILURE;
+    }
+    let bbfiles =
+        config.state.datastore.get_var("BBFILES", true).ok().flatten().unwrap_or_default();
+    if !bbfiles.trim().is_empty() {
+        eprintln!(
+            "error: rbake dump does not evaluate recipes yet, and BBFILES names some: {}",
+            bbfiles.trim()
+        );
+        return ExitCode::FAILURE;
+    }
+    let document = json!({
+        "bitbake": "2.19.0",
+        "config": { "vars": dump_vars(&workspace, config, &args.var, args.all_vars) },
+        "recipes": [],
+        "timings": { "config_s": (config_seconds * 1e4).round() / 1e4, "recipes_s": 0.0 },
+    });
+    match serde_json::to_string_pretty(&document) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The environment the reference dump gives BitBake: TOPDIR, PATH, BBPATH
+/// and the `--env` pairs, all passed through.
+fn dump_env(topdir: &str, args: &DumpArgs) -> Result<Vec<(String, String)>, String> {
+    let mut env = vec![("TOPDIR".to_owned(), topdir.to_owned())];
+    env.push(("PATH".to_owned(), std::env::var("PATH").unwrap_or_default()));
+    if let Some(bbpath) = &args.bbpath {
+        env.push(("BBPATH".to_owned(), bbpath.clone()));
+    }
+    for pair in &args.env {
+        let (key, value) =
+            pair.split_once('=').ok_or_else(|| format!("--env takes K=V, not {pair:?}"))?;
+        match env.iter_mut().find(|(known, _)| known == key) {
+            Some(entry) => entry.1 = value.to_owned(),
+            None => env.push((key.to_owned(), value.to_owned())),
+        }
+    }
+    let passthrough: Vec<&str> =
+        env.iter().map(|(key, _)| key.as_str()).filter(|key| *key != "PATH").collect();
+    let passthrough = passthrough.join(" ");
+    env.push(("BB_ENV_PASSTHROUGH_ADDITIONS".to_owned(), passthrough));
+    Ok(env)
+}
+
+/// The variables of a datastore in the reference dump's form.
+fn dump_vars(
+    workspace: &Workspace,
+    config: &Config,
+    names: &[String],
+    all_vars: bool,
+) -> Map<String, Value> {
+    let datastore = &config.state.datastore;
+    let mut selected: Vec<String> = if all_vars {
+        datastore
+            .keys()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|name| !name.starts_with("__"))
+            .collect()
+    } else {
+        names.to_vec()
+    };
+    selected.sort();
+    let mut out = Map::new();
+    for name in selected {
+        let raw = datastore.get_var(&name, false).ok().flatten();
+        let mut flags: Map<String, Value> = datastore
+            .get_var_flags(&name, false)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(flag, _)| !flag.starts_with('_'))
+            .map(|(flag, value)| (flag, Value::String(value)))
+            .collect();
+        if let Some((_, deps)) = config.state.task_deps.iter().find(|(task, _)| *task == name) {
+            flags.insert("deps".to_owned(), Value::String(python_list(deps)));
+        }
+        if flags.contains_key("func") {
+            if let Some(line) = function_line(workspace, config, &name) {
+                flags.insert("lineno".to_owned(), Value::String(line.to_string()));
+            }
+        }
+        if raw.is_none() && flags.is_empty() {
+            continue;
+        }
+        let mut var = Map::new();
+        var.insert("value".to_owned(), raw.map_or(Value::Null, Value::String));
+        if flags.contains_key("func") {
+            var.insert("expanded".to_owned(), Value::Null);
+        } else {
+            match datastore.get_var(&name, true) {
+                Ok(expanded) => {
+                    var.insert("expanded".to_owned(), expanded.map_or(Value::Null, Value::String));
+                }
+                Err(error) => {
+                    var.insert("expanded".to_owned(), Value::Null);
+                    var.insert(
+                        "error".to_owned(),
+                        Value::String(format!("ExpansionError: {error}")),
+                    );
+                }
+            }
+        }
+        if !flags.is_empty() {
+            flags.sort_keys();
+            var.insert("flags".to_owned(), Value::Object(flags));
+        }
+        out.insert(name, Value::Object(var));
+    }
+    out
+}
+
+/// The line BitBake gives as a function's `lineno` flag: where its
+/// definition starts. Positions are kept out of the datastore, so they are
+/// looked up here.
+fn function_line(workspace: &Workspace, config: &Config, name: &str) -> Option<u32> {
+    let site = config.state.function_sites.iter().find(|site| site.name == name)?;
+    let line = workspace.statement_first_line(&site.file, site.statement)?;
+    Some(if site.python_def { line - 1 } else { line })
+}
+
+/// A list of strings as Python prints it.
+fn python_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("'{item}'")).collect();
+    format!("[{}]", quoted.join(", "))
+}

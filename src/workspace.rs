@@ -1,0 +1,96 @@
+//! The build directory and invocation every command shares: where rbake
+//! runs, what environment BitBake would see, and the database over the
+//! real file system.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rbake_queries::config::{config, Config, Invocation};
+use rbake_queries::eval::{Diagnostic, Severity};
+use rbake_queries::files::source_file;
+use rbake_queries::lower::file_statement_positions;
+use rbake_queries::RootDatabase;
+
+use crate::cli::GlobalArgs;
+use crate::system::OsSystem;
+
+/// A database and the invocation whose configuration it reads.
+pub struct Workspace {
+    pub db: RootDatabase,
+    pub invocation: Invocation,
+}
+
+impl Workspace {
+    /// The workspace for the global options and `env`, the environment
+    /// BitBake would be started with.
+    pub fn new(global: &GlobalArgs, env: Vec<(String, String)>) -> std::io::Result<Workspace> {
+        let cwd = match &global.topdir {
+            Some(topdir) => std::path::absolute(topdir)?,
+            None => std::env::current_dir()?,
+        };
+        let absolute = |paths: &[PathBuf]| paths.iter().map(|p| cwd.join(p)).collect::<Vec<_>>();
+        let db = RootDatabase::new(Arc::new(OsSystem));
+        let invocation = Invocation::new(
+            &db,
+            cwd.clone(),
+            env,
+            absolute(&global.read),
+            absolute(&global.postread),
+        );
+        Ok(Workspace { db, invocation })
+    }
+
+    pub fn config(&self) -> &Config {
+        config(&self.db, self.invocation)
+    }
+
+    /// Prints diagnostics as `file:line:col: severity: message` to stderr;
+    /// returns whether any is an error.
+    pub fn report(&self, diagnostics: &[Diagnostic]) -> bool {
+        for diagnostic in diagnostics {
+            eprintln!("{}", self.render(diagnostic));
+        }
+        diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Error)
+    }
+
+    fn render(&self, diagnostic: &Diagnostic) -> String {
+        let severity = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let line = diagnostic
+            .statement
+            .and_then(|statement| self.statement_line(&diagnostic.file, statement));
+        match line {
+            Some(line) => format!(
+                "{}:{line}:1: {severity}: {}",
+                diagnostic.file.display(),
+                diagnostic.message
+            ),
+            None => format!("{}: {severity}: {}", diagnostic.file.display(), diagnostic.message),
+        }
+    }
+
+    /// The first line of a statement.
+    pub fn statement_first_line(&self, file: &Path, statement: u32) -> Option<u32> {
+        let file = source_file(&self.db, file);
+        file_statement_positions(&self.db, file)
+            .get(statement as usize)
+            .map(|position| position.first_line)
+    }
+
+    /// The line BitBake reports for a statement: its last.
+    pub fn statement_line(&self, file: &Path, statement: u32) -> Option<u32> {
+        let file = source_file(&self.db, file);
+        file_statement_positions(&self.db, file)
+            .get(statement as usize)
+            .map(|position| position.last_line)
+    }
+}
+
+/// The process environment.
+pub fn process_env() -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = std::env::vars().collect();
+    env.sort();
+    env
+}

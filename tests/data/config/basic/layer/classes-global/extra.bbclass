@@ -1,0 +1,2 @@
+EXTRA = "global class"
+H:append = " extra"
