@@ -42,6 +42,15 @@ pub enum Command {
     Dump(DumpArgs),
     /// Print the value of a configuration variable, like bitbake-getvar.
     Getvar(GetvarArgs),
+    /// List the recipe files, their layers and their appends.
+    Recipes(RecipesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RecipesArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use rbake_queries::files::System;
+use rbake_queries::files::{DirEntry, System};
 
 /// Reads files from disk. Text that is not UTF-8 is decoded lossily; the
 /// parser reports it.
@@ -19,5 +19,19 @@ impl System for OsSystem {
             Ok(text) => text,
             Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
         })
+    }
+
+    fn read_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
+        let mut entries: Vec<DirEntry> = std::fs::read_dir(path)
+            .ok()?
+            .flatten()
+            .map(|entry| DirEntry {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                // Links to directories count as directories, as os.path.isdir says.
+                is_dir: entry.path().is_dir(),
+            })
+            .collect();
+        entries.sort();
+        Some(entries)
     }
 }

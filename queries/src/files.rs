@@ -24,6 +24,27 @@ pub trait System: Send + Sync + fmt::Debug {
     /// The text of the file at `path`, or `None` if there is no such file
     /// (or it cannot be read as text).
     fn read_to_string(&self, path: &Path) -> Option<String>;
+
+    /// The entries of the directory at `path`, sorted by name, or `None` if
+    /// there is no such directory.
+    fn read_dir(&self, path: &Path) -> Option<Vec<DirEntry>>;
+}
+
+/// One entry of a directory.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DirEntry {
+    pub name: String,
+    pub is_dir: bool,
+}
+
+/// A directory known to the database: its entries, or `None` if it does
+/// not exist. Like files, directories looked for and missing are inputs.
+#[salsa::input(debug)]
+pub struct Directory {
+    #[returns(ref)]
+    pub path: PathBuf,
+    #[returns(ref)]
+    pub entries: Option<Vec<DirEntry>>,
 }
 
 /// A file system held in memory, for tests.
@@ -52,12 +73,33 @@ impl System for MemorySystem {
     fn read_to_string(&self, path: &Path) -> Option<String> {
         self.files.lock().unwrap_or_else(|e| e.into_inner()).get(path).cloned()
     }
+
+    /// Directories exist where files lie below them.
+    fn read_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        let mut entries = Vec::new();
+        for file in files.keys() {
+            let Ok(rest) = file.strip_prefix(path) else { continue };
+            let mut components = rest.components();
+            let Some(first) = components.next() else { continue };
+            let entry = DirEntry {
+                name: first.as_os_str().to_string_lossy().into_owned(),
+                is_dir: components.next().is_some(),
+            };
+            if !entries.contains(&entry) {
+                entries.push(entry);
+            }
+        }
+        entries.sort();
+        (!entries.is_empty()).then_some(entries)
+    }
 }
 
 /// The registry of file inputs, one per path ever asked for.
 #[derive(Debug, Default)]
 pub struct Files {
     by_path: DashMap<PathBuf, SourceFile>,
+    directories: DashMap<PathBuf, Directory>,
 }
 
 impl Files {
@@ -72,6 +114,14 @@ impl Files {
             self.by_path.iter().map(|entry| entry.key().clone()).collect();
         paths.sort();
         paths
+    }
+
+    /// Brings the input for the directory at `path` up to date.
+    pub fn update_directory(db: &mut dyn Db, path: &Path, entries: Option<Vec<DirEntry>>) {
+        let Some(directory) = db.files().directories.get(path).map(|entry| *entry) else { return };
+        if *directory.entries(db) != entries {
+            directory.set_entries(db).to(entries);
+        }
     }
 
     /// Brings the input for `path` up to date with `text` (`None`: the file
@@ -108,6 +158,18 @@ pub fn source_file(db: &dyn Db, path: &Path) -> SourceFile {
     *db.files().by_path.entry(path.to_path_buf()).or_insert_with(|| {
         SourceFile::new(db, path.to_path_buf(), text.unwrap_or_default(), exists)
     })
+}
+
+/// The input for the directory at `path`, made on first use.
+pub fn directory(db: &dyn Db, path: &Path) -> Directory {
+    if let Some(directory) = db.files().directories.get(path) {
+        return *directory;
+    }
+    let entries = db.system().read_dir(path);
+    *db.files()
+        .directories
+        .entry(path.to_path_buf())
+        .or_insert_with(|| Directory::new(db, path.to_path_buf(), entries))
 }
 
 /// Whether the file at `path` exists, as an input the caller depends on.

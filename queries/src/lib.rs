@@ -8,7 +8,9 @@ pub mod config;
 pub mod datastore;
 pub mod eval;
 pub mod files;
+pub mod glob;
 pub mod lower;
+pub mod recipes;
 #[cfg(test)]
 mod test_db;
 #[cfg(test)]

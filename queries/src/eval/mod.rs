@@ -157,7 +157,19 @@ impl<'db> Interpreter<'db> {
     /// Expands `text` in the current datastore, reporting failure at `site`.
     pub(crate) fn expand(&mut self, text: &str, site: &Site<'_>) -> Result<String, Fatal> {
         match self.state.datastore.expand(text, None) {
-            Ok(expanded) => Ok(expanded.value),
+            Ok(expanded) => {
+                if let Some(code) = expanded.python.first() {
+                    // Until the embedded interpreter lands, inline Python
+                    // stays as written; say so where it matters.
+                    self.diagnostics.push(Diagnostic {
+                        file: site.path.to_path_buf(),
+                        statement: Some(site.statement),
+                        severity: Severity::Warning,
+                        message: format!("inline Python is not evaluated yet, so this stays unexpanded: ${{@{code}}}"),
+                    });
+                }
+                Ok(expanded.value)
+            }
             Err(error) => {
                 self.error(Some(site), site.path, error.to_string());
                 Err(Fatal)
