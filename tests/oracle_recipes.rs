@@ -1,0 +1,88 @@
+//! Differential test of the recipe set: on a generated layer (recipes,
+//! includes, bbappends with `%`, several groups), `rbake recipes --json`
+//! must list the same recipe files as the reference BitBake's collector, in
+//! the same order, with the same layer and appends. Without the oracle the
+//! test fails: it never passes silently.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const FIXED_PATH: &str = "/usr/bin:/bin";
+
+fn oracle_python(root: &Path) -> PathBuf {
+    let setup = root.join("../shared/oracle/setup.sh");
+    assert!(setup.exists(), "the oracle is missing: expected {}", setup.display());
+    let output =
+        Command::new("bash").arg(&setup).output().expect("cannot run the oracle's setup.sh");
+    assert!(
+        output.status.success(),
+        "setup.sh failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default())
+}
+
+fn json_of(command: &mut Command, what: &str) -> Value {
+    let output = command.output().unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    assert!(output.status.success(), "{what} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{what} printed no JSON: {e}"))
+}
+
+/// `(file, layer, appends)` of each recipe file, once per file.
+fn recipe_files(recipes: &Value) -> Vec<(String, Value, Value)> {
+    let mut out: Vec<(String, Value, Value)> = Vec::new();
+    for recipe in recipes.as_array().expect("a list of recipes") {
+        let file = recipe["file"].as_str().unwrap_or_default().to_owned();
+        if out.last().is_some_and(|(last, _, _)| *last == file) {
+            continue;
+        }
+        out.push((file, recipe["layer"].clone(), recipe["appends"].clone()));
+    }
+    out
+}
+
+#[test]
+fn recipe_set_matches_bitbake() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = oracle_python(root);
+    let topdir = std::env::temp_dir().join(format!("rbake-oracle-recipes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&topdir);
+    let generated = Command::new(env!("CARGO_BIN_EXE_rbake-layergen"))
+        .args(["--recipes", "60", "--seed", "11", "--out"])
+        .arg(&topdir)
+        .output()
+        .expect("cannot run rbake-layergen");
+    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+
+    let args = ["--topdir".to_owned(), topdir.display().to_string()];
+    let reference = json_of(
+        Command::new(&python)
+            .arg(root.join("../shared/oracle/bbdump.py"))
+            .args(&args)
+            .args(["--var", "PN", "--no-hash"])
+            .env_clear()
+            .env("PATH", FIXED_PATH)
+            .current_dir(&topdir),
+        "bbdump.py",
+    );
+    let candidate = json_of(
+        Command::new(env!("CARGO_BIN_EXE_rbake"))
+            .args(["recipes", "--json"])
+            .args(&args)
+            .env_clear()
+            .env("PATH", FIXED_PATH)
+            .env("TOPDIR", &topdir)
+            .current_dir(&topdir),
+        "rbake recipes",
+    );
+    let _ = std::fs::remove_dir_all(&topdir);
+    let reference = recipe_files(&reference["recipes"]);
+    let candidate = recipe_files(&candidate["recipes"]);
+    assert_eq!(reference.len(), 60);
+    assert!(reference
+        .iter()
+        .any(|(_, _, appends)| appends.as_array().is_some_and(|a| !a.is_empty())));
+    assert_eq!(candidate, reference);
+}
