@@ -6,6 +6,8 @@
 //!
 //! A case holds either `layer/` (read through BBPATH, with no
 //! bblayers.conf) or `build/` (a build directory with conf/bblayers.conf).
+//! An optional `args` file holds extra arguments for both dumps, one a line
+//! (`--env` and `FOO=bar` on two lines, say).
 //! The reference is regenerated every run. Without the oracle the test
 //! fails: it never passes silently.
 
@@ -64,6 +66,9 @@ fn check_case(python: &Path, root: &Path, case: &Path, scratch: &Path) -> Result
     } else {
         work.join("build")
     };
+    if let Ok(extra) = std::fs::read_to_string(case.join("args")) {
+        args.extend(extra.lines().filter(|line| !line.is_empty()).map(str::to_owned));
+    }
     args.extend([
         "--topdir".into(),
         topdir.display().to_string(),

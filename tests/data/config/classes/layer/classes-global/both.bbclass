@@ -1,0 +1,2 @@
+ORDER .= " both-global"
+BOTH = "from classes-global"

@@ -1,0 +1,3 @@
+ORDER .= " onlyglobal"
+# A class inherited by a path.
+inherit classes/bypath.bbclass

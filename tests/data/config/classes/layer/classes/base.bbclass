@@ -1,0 +1,4 @@
+# base is inherited first, before the classes of INHERIT.
+ORDER = "base"
+BASE_FILE := "${FILE}"
+inherit onlyplain

@@ -1,0 +1,2 @@
+ORDER .= " both-plain"
+BOTH = "from classes"

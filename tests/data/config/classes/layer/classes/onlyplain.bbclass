@@ -1,0 +1,2 @@
+ORDER .= " onlyplain"
+ONLYPLAIN_FILE := "${FILE}"

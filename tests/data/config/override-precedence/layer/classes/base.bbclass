@@ -1,0 +1,1 @@
+# Nothing but the class every configuration inherits.
