@@ -114,6 +114,15 @@ fn dump_vars(
     } else {
         names.to_vec()
     };
+    if all_vars {
+        // An `addtask ... before` gives `deps` to names that may have
+        // nothing else; BitBake lists them with that flag alone.
+        for (name, _) in &config.state.task_deps {
+            if !selected.contains(name) && !name.starts_with("__") {
+                selected.push(name.clone());
+            }
+        }
+    }
     selected.sort();
     let mut out = Map::new();
     for name in selected {

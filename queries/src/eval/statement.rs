@@ -175,14 +175,21 @@ impl Interpreter<'_> {
         Ok(())
     }
 
+    /// `deltask`, as BitBake's `build.deltask`: the task leaves the task
+    /// list and loses its own `deps`, and it is taken out of the `deps` of
+    /// the remaining tasks only. A name that is no task but was given
+    /// `deps` by an `addtask ... before` keeps them.
     fn delete_task(&mut self, task: &str, site: &Site<'_>) {
         if let Some(position) = self.state.tasks.iter().position(|known| known == task) {
             self.state.tasks.remove(position);
             self.datastore().del_var_flag(task, "task", &site.provenance());
         }
         self.state.task_deps.retain(|(name, _)| name != task);
-        for (_, deps) in &mut self.state.task_deps {
-            deps.retain(|dep| dep != task);
+        let tasks = &self.state.tasks;
+        for (name, deps) in &mut self.state.task_deps {
+            if tasks.contains(name) {
+                deps.retain(|dep| dep != task);
+            }
         }
     }
 

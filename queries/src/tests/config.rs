@@ -158,3 +158,22 @@ fn an_include_that_appears_is_read() {
     assert_eq!(value(config(&db, invocation), "MISSING").as_deref(), Some("found"));
     assert_eq!(db.take_executed(), ["config", "file_statements", "parse_file"]);
 }
+
+fn deps<'a>(config: &'a Config, task: &str) -> Option<&'a [String]> {
+    config.state.task_deps.iter().find(|(name, _)| name == task).map(|(_, deps)| deps.as_slice())
+}
+
+#[test]
+fn deltask_leaves_the_deps_of_names_that_are_no_tasks() {
+    let base = "addtask patch before do_configure\n\
+        addtask stays after do_patch\n\
+        deltask patch\n";
+    let db = db_with(&[("/layer/conf/bitbake.conf", ""), ("/layer/classes/base.bbclass", base)]);
+    let config = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert_eq!(config.diagnostics, []);
+    // do_configure was only named by `before`, so BitBake's deltask, which
+    // walks the task list, leaves its deps alone.
+    assert_eq!(deps(config, "do_configure"), Some(&["do_patch".to_owned()][..]));
+    assert_eq!(deps(config, "do_stays"), Some(&[][..]));
+    assert_eq!(deps(config, "do_patch"), None);
+}
