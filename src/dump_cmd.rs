@@ -92,7 +92,11 @@ fn dump_env(topdir: &str, args: &DumpArgs) -> Result<Vec<(String, String)>, Stri
     let passthrough: Vec<&str> =
         env.iter().map(|(key, _)| key.as_str()).filter(|key| *key != "PATH").collect();
     let passthrough = passthrough.join(" ");
-    env.push(("BB_ENV_PASSTHROUGH_ADDITIONS".to_owned(), passthrough));
+    // The list replaces any value given with --env, as in the reference.
+    match env.iter_mut().find(|(key, _)| key == "BB_ENV_PASSTHROUGH_ADDITIONS") {
+        Some(entry) => entry.1 = passthrough,
+        None => env.push(("BB_ENV_PASSTHROUGH_ADDITIONS".to_owned(), passthrough)),
+    }
     Ok(env)
 }
 
