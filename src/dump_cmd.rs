@@ -1,14 +1,15 @@
 //! `rbake dump --json`: the same JSON document as the reference dump
 //! (`bbdump.py`), so that the two can be compared fact by fact.
 //!
-//! Today it covers the configuration datastore; recipes come with the
-//! recipe datastore, and until then the command refuses configurations
-//! that name recipes rather than print an incomplete document.
+//! Task signatures (basehash, vardeps) are not computed yet: a dump without
+//! `--no-hash` lacks them, and the comparison says so.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rbake_queries::config::Config;
+use rbake_queries::eval::ParseState;
+use rbake_queries::recipe::{parse_recipe, RecipeId};
+use rbake_queries::recipes::recipe_set;
 use serde_json::{json, Map, Value};
 
 use crate::cli::{DumpArgs, GlobalArgs};
@@ -46,20 +47,17 @@ pub fn run(global: &GlobalArgs, args: &DumpArgs) -> ExitCode {
     if workspace.report(&config.diagnostics) || config.failed {
         return ExitCode::FAILURE;
     }
-    let bbfiles =
-        config.state.datastore.get_var("BBFILES", true).ok().flatten().unwrap_or_default();
-    if !bbfiles.trim().is_empty() {
-        eprintln!(
-            "error: rbake dump does not evaluate recipes yet, and BBFILES names some: {}",
-            bbfiles.trim()
-        );
-        return ExitCode::FAILURE;
-    }
+    let started = Instant::now();
+    let recipes = dump_recipes(&workspace, args);
+    let recipes_seconds = started.elapsed().as_secs_f64();
     let document = json!({
         "bitbake": "2.19.0",
-        "config": { "vars": dump_vars(&workspace, config, &args.var, args.all_vars) },
-        "recipes": [],
-        "timings": { "config_s": (config_seconds * 1e4).round() / 1e4, "recipes_s": 0.0 },
+        "config": { "vars": dump_vars(&workspace, &config.state, &args.var, args.all_vars) },
+        "recipes": recipes,
+        "timings": {
+            "config_s": (config_seconds * 1e4).round() / 1e4,
+            "recipes_s": (recipes_seconds * 1e4).round() / 1e4,
+        },
     });
     match serde_json::to_string_pretty(&document) {
         Ok(text) => {
@@ -103,11 +101,11 @@ fn dump_env(topdir: &str, args: &DumpArgs) -> Result<Vec<(String, String)>, Stri
 /// The variables of a datastore in the reference dump's form.
 fn dump_vars(
     workspace: &Workspace,
-    config: &Config,
+    state: &ParseState,
     names: &[String],
     all_vars: bool,
 ) -> Map<String, Value> {
-    let datastore = &config.state.datastore;
+    let datastore = &state.datastore;
     let mut selected: Vec<String> = if all_vars {
         datastore
             .keys()
@@ -121,7 +119,7 @@ fn dump_vars(
     if all_vars {
         // An `addtask ... before` gives `deps` to names that may have
         // nothing else; BitBake lists them with that flag alone.
-        for (name, _) in &config.state.task_deps {
+        for (name, _) in &state.task_deps {
             if !selected.contains(name) && !name.starts_with("__") {
                 selected.push(name.clone());
             }
@@ -138,11 +136,11 @@ fn dump_vars(
             .filter(|(flag, _)| !flag.starts_with('_'))
             .map(|(flag, value)| (flag, Value::String(value)))
             .collect();
-        if let Some((_, deps)) = config.state.task_deps.iter().find(|(task, _)| *task == name) {
+        if let Some((_, deps)) = state.task_deps.iter().find(|(task, _)| *task == name) {
             flags.insert("deps".to_owned(), Value::String(python_list(deps)));
         }
         if flags.contains_key("func") {
-            if let Some(line) = function_line(workspace, config, &name) {
+            if let Some(line) = function_line(workspace, state, &name) {
                 flags.insert("lineno".to_owned(), Value::String(line.to_string()));
             }
         }
@@ -179,8 +177,8 @@ fn dump_vars(
 /// The line BitBake gives as a function's `lineno` flag: where its
 /// definition starts. Positions are kept out of the datastore, so they are
 /// looked up here.
-fn function_line(workspace: &Workspace, config: &Config, name: &str) -> Option<u32> {
-    let site = config.state.function_sites.iter().find(|site| site.name == name)?;
+fn function_line(workspace: &Workspace, state: &ParseState, name: &str) -> Option<u32> {
+    let site = state.function_sites.iter().find(|site| site.name == name)?;
     let line = workspace.statement_first_line(&site.file, site.statement)?;
     Some(if site.python_def { line - 1 } else { line })
 }
@@ -189,4 +187,72 @@ fn function_line(workspace: &Workspace, config: &Config, name: &str) -> Option<u
 fn python_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|item| format!("'{item}'")).collect();
     format!("[{}]", quoted.join(", "))
+}
+
+/// Every recipe variant in the reference dump's form.
+fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
+    let db = &workspace.db;
+    let set = recipe_set(db, workspace.invocation);
+    workspace.report(&set.diagnostics);
+    let mut out = Vec::new();
+    for recipe in &set.recipes {
+        let file = recipe.path.to_string_lossy();
+        if !args.recipe.is_empty() && !args.recipe.iter().any(|part| file.contains(part.as_str())) {
+            continue;
+        }
+        let parsed = parse_recipe(db, workspace.invocation, RecipeId::new(db, recipe.path.clone()));
+        workspace.report(&parsed.diagnostics);
+        if parsed.failed {
+            let message =
+                parsed.diagnostics.last().map_or("parse error".into(), |d| d.message.clone());
+            out.push(
+                json!({ "file": file, "variant": "", "error": format!("ParseError: {message}") }),
+            );
+            continue;
+        }
+        for variant in &parsed.variants {
+            let mut record = Map::new();
+            record.insert("file".into(), json!(file));
+            record.insert("variant".into(), json!(variant.name));
+            record.insert("appends".into(), json!(parsed.appends));
+            record.insert("layer".into(), json!(parsed.layer));
+            let vars = dump_vars(workspace, &variant.state, &args.var, args.all_vars);
+            record.insert("vars".into(), Value::Object(vars));
+            record.insert("tasklist".into(), json!(variant.state.tasks));
+            record.insert("tasks".into(), Value::Object(dump_tasks(&variant.state)));
+            out.push(Value::Object(record));
+        }
+    }
+    out
+}
+
+/// Each task's ordering and flags, as the reference dump describes them.
+fn dump_tasks(state: &ParseState) -> Map<String, Value> {
+    let datastore = &state.datastore;
+    let flag = |task: &str, name: &str, expand: bool| {
+        datastore.get_var_flag(task, name, expand).ok().flatten()
+    };
+    let mut out = Map::new();
+    for task in &state.tasks {
+        let mut after: Vec<String> = state
+            .task_deps
+            .iter()
+            .find(|(name, _)| name == task)
+            .map(|(_, deps)| deps.clone())
+            .unwrap_or_default();
+        after.sort();
+        let mut info = Map::new();
+        info.insert("after".into(), json!(after));
+        for name in ["noexec", "nostamp", "python"] {
+            let set = flag(task, name, false).is_some_and(|value| !value.is_empty());
+            info.insert(name.into(), json!(set));
+        }
+        for name in ["depends", "rdepends", "deptask", "rdeptask", "recrdeptask", "recideptask"] {
+            if let Some(value) = flag(task, name, true).filter(|value| !value.is_empty()) {
+                info.insert(name.into(), json!(value));
+            }
+        }
+        out.insert(task.clone(), Value::Object(info));
+    }
+    out
 }

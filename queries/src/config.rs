@@ -151,6 +151,8 @@ fn read_layers(
         interpreter.error(None, layers_conf, "the bblayers.conf file does not set BBLAYERS".into());
         return Err(Fatal);
     }
+    let mut compat: Vec<(String, Vec<String>)> = Vec::new();
+    let mut core_names: Vec<String> = Vec::new();
     for layer in layers.split_whitespace() {
         let layer = layer.trim_end_matches('/');
         let layer_conf = Path::new(layer).join("conf/layer.conf");
@@ -166,11 +168,67 @@ fn read_layers(
         for name in ["LAYERDIR", "LAYERDIR_RE"] {
             replace_references(interpreter, name, &layer_conf);
         }
+        take_layer_series(interpreter, &layer_conf, &mut compat, &mut core_names);
     }
     let prov = crate::datastore::Provenance::new(layers_conf.to_string_lossy(), 0);
     interpreter.datastore().del_var("LAYERDIR_RE", &prov);
     interpreter.datastore().del_var("LAYERDIR", &prov);
+    for (collection, series) in &compat {
+        let name = format!("LAYERSERIES_COMPAT_{collection}");
+        interpreter.set_internal(&name, &series.join(" "), layers_conf);
+    }
+    let collections = interpreter.get_var("BBFILE_COLLECTIONS", None, layers_conf);
+    for entry in interpreter.get_var("BBFILES_DYNAMIC", None, layers_conf).split_whitespace() {
+        let Some((layer, pattern)) = entry.split_once(':') else {
+            let message =
+                format!("BBFILES_DYNAMIC entries must be COLLECTION:PATTERN, not {entry}");
+            interpreter.error(None, layers_conf, message);
+            return Err(Fatal);
+        };
+        let (inverted, layer) = match layer.strip_prefix('!') {
+            Some(layer) => (true, layer),
+            None => (false, layer),
+        };
+        if collections.split_whitespace().any(|known| known == layer) != inverted {
+            let _ = interpreter.datastore().append_var("BBFILES", &format!(" {pattern}"), &prov);
+        }
+    }
+    core_names.sort();
+    core_names.dedup();
+    interpreter.set_internal("LAYERSERIES_CORENAMES", &core_names.join(" "), layers_conf);
     Ok(())
+}
+
+/// After each layer.conf: every collection's LAYERSERIES_COMPAT is taken
+/// out (and put back, sorted, after the last layer), and the first
+/// LAYERSERIES_CORENAMES seen names the core series.
+fn take_layer_series(
+    interpreter: &mut Interpreter<'_>,
+    layer_conf: &Path,
+    compat: &mut Vec<(String, Vec<String>)>,
+    core_names: &mut Vec<String>,
+) {
+    let prov = crate::datastore::Provenance::new(layer_conf.to_string_lossy(), 0);
+    let collections = interpreter.get_var("BBFILE_COLLECTIONS", None, layer_conf);
+    for collection in collections.split_whitespace() {
+        let name = format!("LAYERSERIES_COMPAT_{collection}");
+        let series = interpreter.get_var(&name, None, layer_conf);
+        if !series.is_empty() {
+            let mut series: Vec<String> = series.split_whitespace().map(str::to_owned).collect();
+            series.sort();
+            series.dedup();
+            compat.retain(|(known, _)| known != collection);
+            compat.push((collection.to_owned(), series));
+            interpreter.datastore().del_var(&name, &prov);
+        }
+    }
+    if core_names.is_empty() {
+        let names = interpreter.get_var("LAYERSERIES_CORENAMES", None, layer_conf);
+        if !names.trim().is_empty() {
+            *core_names = names.split_whitespace().map(str::to_owned).collect();
+            interpreter.datastore().del_var("LAYERSERIES_CORENAMES", &prov);
+        }
+    }
 }
 
 /// BitBake's `expandVarref`: every value that holds `${NAME}` gets NAME's

@@ -29,6 +29,9 @@ pub struct RecipeSet {
     pub masked: usize,
     /// Appends that apply to no recipe.
     pub dangling_appends: Vec<PathBuf>,
+    /// The BBFILES patterns in priority order, which BitBake stores as
+    /// BBFILES_PRIORITIZED for the recipes to see.
+    pub prioritized_patterns: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -59,6 +62,7 @@ pub fn recipe_set(db: &dyn Db, invocation: Invocation) -> RecipeSet {
     let bbfiles = var("BBFILES");
     let mut patterns: Vec<&str> = bbfiles.split_whitespace().collect();
     patterns.sort_by_key(|pattern| priority_of(pattern).0);
+    set.prioritized_patterns = patterns.join(" ");
     let mut found: Vec<PathBuf> = Vec::new();
     for pattern in patterns {
         let path = invocation.cwd(db).join(pattern);

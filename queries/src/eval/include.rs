@@ -21,8 +21,10 @@ pub fn which(
 ) -> (Option<PathBuf>, Vec<PathBuf>) {
     let mut tried = Vec::new();
     for entry in search_path.split(':') {
-        let candidate = cwd.join(Path::new(entry).join(item));
-        let candidate = normalize(&candidate);
+        // Absolute candidates stay as written; relative ones are made
+        // absolute and normalised, as `os.path.abspath` does.
+        let joined = Path::new(entry).join(item);
+        let candidate = if joined.is_absolute() { joined } else { normalize(&cwd.join(joined)) };
         tried.push(candidate.clone());
         if file_exists(db, &candidate) {
             return (Some(candidate), tried);
@@ -87,7 +89,7 @@ impl Interpreter<'_> {
             return Ok(());
         }
         let path = if Path::new(name).is_absolute() {
-            Some(normalize(Path::new(name)))
+            Some(PathBuf::from(name))
         } else {
             let directory =
                 site.path.parent().unwrap_or(Path::new("/")).to_string_lossy().into_owned();
@@ -135,7 +137,7 @@ impl Interpreter<'_> {
                     Path::new(directory).join(format!("{class}.bbclass"))
                 };
                 let candidate = if relative.is_absolute() {
-                    Some(normalize(&relative))
+                    Some(relative.clone())
                 } else {
                     let bbpath = self.get_var("BBPATH", site, &origin);
                     let (found, tried) =

@@ -113,11 +113,20 @@ pub(crate) struct Interpreter<'db> {
     /// The directory relative paths are resolved against (BitBake's
     /// working directory).
     cwd: PathBuf,
+    /// The configuration's files, which a recipe's BBINCLUDED lists first.
+    pub(crate) base_depends: Vec<PathBuf>,
 }
 
 impl<'db> Interpreter<'db> {
     pub(crate) fn new(db: &'db dyn Db, state: ParseState, cwd: PathBuf) -> Interpreter<'db> {
-        Interpreter { db, state, diagnostics: Vec::new(), class_type: ClassType::Global, cwd }
+        Interpreter {
+            db,
+            state,
+            diagnostics: Vec::new(),
+            class_type: ClassType::Global,
+            cwd,
+            base_depends: Vec::new(),
+        }
     }
 
     pub(crate) fn datastore(&mut self) -> &mut DataStore {

@@ -1,0 +1,204 @@
+//! The per-recipe datastores: the configuration, then the recipe's
+//! statements, then its appends, then finalisation (deferred inherits, key
+//! expansion, tasks), and one more datastore for each BBCLASSEXTEND variant,
+//! as BitBake's `multi_finalize` makes them.
+//!
+//! Anonymous Python functions and event handlers need the embedded
+//! interpreter, which is not here yet: a recipe that has them gets a
+//! warning, and its values are what they are without them.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{config, Invocation};
+use crate::datastore::Provenance;
+use crate::eval::{ClassType, Diagnostic, Fatal, Interpreter, ParseState, Severity};
+use crate::files::Db;
+use crate::recipes::recipe_set;
+
+/// A recipe file, as a query key.
+#[salsa::interned(debug)]
+pub struct RecipeId {
+    #[returns(ref)]
+    pub path: PathBuf,
+}
+
+/// One datastore of a recipe: the recipe itself (variant `""`) or a
+/// BBCLASSEXTEND variant such as `native`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub name: String,
+    pub state: ParseState,
+}
+
+/// A parsed recipe: its variants, in BitBake's order, and what went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedRecipe {
+    pub variants: Vec<Variant>,
+    pub layer: Option<String>,
+    pub appends: Vec<PathBuf>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether parsing stopped at a fatal error.
+    pub failed: bool,
+}
+
+/// The datastores of one recipe file.
+#[salsa::tracked(returns(ref))]
+pub fn parse_recipe<'db>(
+    db: &'db dyn Db,
+    invocation: Invocation,
+    recipe: RecipeId<'db>,
+) -> ParsedRecipe {
+    let path = recipe.path(db).clone();
+    let set = recipe_set(db, invocation);
+    let entry = set.recipes.iter().find(|entry| entry.path == path);
+    let appends = entry.map(|entry| entry.appends.clone()).unwrap_or_default();
+    let layer = entry.and_then(|entry| entry.layer.clone());
+    let config = config(db, invocation);
+
+    let mut state = config.state.clone();
+    state.depends = Vec::new();
+    let mut interpreter = Interpreter::new(db, state, invocation.cwd(db).clone());
+    interpreter.class_type = ClassType::Recipe;
+    interpreter.base_depends = config.state.depends.clone();
+    let mut parsed = ParsedRecipe {
+        variants: Vec::new(),
+        layer: layer.clone(),
+        appends,
+        diagnostics: Vec::new(),
+        failed: false,
+    };
+    interpreter.set_internal("BBFILES_PRIORITIZED", &set.prioritized_patterns, &path);
+    let result = read_recipe(&mut interpreter, &path, &parsed.appends, layer.as_deref());
+    let base = interpreter.state.clone();
+    if result.is_ok() {
+        finalize(&mut interpreter, &path);
+        let main = interpreter.state.clone();
+        let extended =
+            main.datastore.get_var("BBCLASSEXTEND", true).ok().flatten().unwrap_or_default();
+        let pn = main.datastore.get_var("PN", true).ok().flatten().unwrap_or_default();
+        parsed.variants.push(Variant { name: String::new(), state: main });
+        for extension in extended.split_whitespace() {
+            let (class, variant) = match extension.split_once(':') {
+                Some((class, rest)) => (class, rest.split(':').next().unwrap_or(rest)),
+                None => (extension, extension),
+            };
+            interpreter.state = base.clone();
+            if class == extension {
+                interpreter.set_internal("PN", &format!("{pn}-{extension}"), &path);
+            } else {
+                interpreter.set_internal("BBEXTENDCURR", class, &path);
+                interpreter.set_internal("BBEXTENDVARIANT", variant, &path);
+            }
+            interpreter.state.deferred_inherits.push((class.to_owned(), path.clone(), 0));
+            finalize(&mut interpreter, &path);
+            parsed
+                .variants
+                .push(Variant { name: extension.to_owned(), state: interpreter.state.clone() });
+        }
+    }
+    parsed.failed = result.is_err();
+    parsed.diagnostics = interpreter.diagnostics;
+    parsed
+}
+
+/// The recipe's own statements, then its appends.
+fn read_recipe(
+    interpreter: &mut Interpreter<'_>,
+    path: &Path,
+    appends: &[PathBuf],
+    layer: Option<&str>,
+) -> Result<(), Fatal> {
+    interpreter.set_internal("FILE_LAYERNAME", layer.unwrap_or(""), path);
+    interpreter.handle(path, None)?;
+    // The recipe is read at the top level, so FILE keeps naming it
+    // afterwards; each append names itself while it is read.
+    interpreter.set_internal("FILE", &path.to_string_lossy(), path);
+    for append in appends {
+        interpreter.handle(append, None)?;
+    }
+    Ok(())
+}
+
+/// BitBake's `finalize`: deferred inherits, key expansion, anonymous
+/// functions (not run yet), tasks, and BBINCLUDED.
+fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) {
+    while !interpreter.state.deferred_inherits.is_empty() {
+        let (classes, origin, _) = interpreter.state.deferred_inherits.remove(0);
+        let expanded = match interpreter.state.datastore.expand(&classes, None) {
+            Ok(expanded) => expanded.value,
+            Err(error) => {
+                interpreter.error(None, &origin, error.to_string());
+                return;
+            }
+        };
+        if interpreter.inherit(&expanded, None, true).is_err() {
+            return;
+        }
+    }
+    let prov = Provenance::new(path.to_string_lossy(), 0);
+    if let Err(error) = interpreter.state.datastore.expand_keys(&prov) {
+        interpreter.error(None, path, error.to_string());
+    }
+    let anonymous = interpreter.state.anonymous_functions.len();
+    if anonymous > 0 || !interpreter.state.handlers.is_empty() {
+        interpreter.diagnostics.push(Diagnostic {
+            file: path.to_path_buf(),
+            statement: None,
+            severity: Severity::Warning,
+            message: format!(
+                "{anonymous} anonymous Python functions and {} event handlers are not run yet",
+                interpreter.state.handlers.len()
+            ),
+        });
+    }
+    resolve_virtual_providers(interpreter, path, &prov);
+    for task in interpreter.state.tasks.clone() {
+        let _ = interpreter.state.datastore.set_var_flag(&task, "task", "1", &prov);
+    }
+    let included: Vec<String> = interpreter
+        .base_depends
+        .iter()
+        .chain(&interpreter.state.depends)
+        .map(|path| crate::eval::normalize(path).to_string_lossy().into_owned())
+        .collect();
+    interpreter.set_internal("BBINCLUDED", &included.join(" "), path);
+}
+
+/// BitBake's recipe-level virtual providers: DEPENDS entries named in
+/// BB_RECIPE_VIRTUAL_PROVIDERS become their PREFERRED_PROVIDER, and so do
+/// the recipes of each task's `depends` flag. DEPENDS and every task's
+/// `depends` are set again, expanded, even when nothing changes.
+fn resolve_virtual_providers(interpreter: &mut Interpreter<'_>, path: &Path, prov: &Provenance) {
+    let datastore = &interpreter.state.datastore;
+    let get = |name: &str| datastore.get_var(name, true).ok().flatten().unwrap_or_default();
+    let virtual_providers: Vec<String> =
+        get("BB_RECIPE_VIRTUAL_PROVIDERS").split_whitespace().map(str::to_owned).collect();
+    let provider = |name: &str| -> String {
+        if virtual_providers.iter().any(|known| known == name) {
+            get(&format!("PREFERRED_PROVIDER_{name}"))
+        } else {
+            name.to_owned()
+        }
+    };
+    let depends: Vec<String> = get("DEPENDS").split_whitespace().map(provider).collect();
+    let mut task_depends = Vec::new();
+    for task in &interpreter.state.tasks {
+        let flag = datastore.get_var_flag(task, "depends", true).ok().flatten().unwrap_or_default();
+        let remapped: Vec<String> = flag
+            .split_whitespace()
+            .map(|entry| match entry.split_once(':') {
+                Some((recipe, task)) => format!("{}:{task}", provider(recipe)),
+                None => entry.to_owned(),
+            })
+            .collect();
+        task_depends.push((task.clone(), remapped.join(" ")));
+    }
+    let datastore = &mut interpreter.state.datastore;
+    let mut result = datastore.set_var("DEPENDS", depends.join(" "), false, prov);
+    for (task, value) in task_depends {
+        result = result.and_then(|()| datastore.set_var_flag(&task, "depends", value, prov));
+    }
+    if let Err(error) = result {
+        interpreter.error(None, path, error.to_string());
+    }
+}
