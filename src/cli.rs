@@ -44,6 +44,8 @@ pub enum Command {
     Getvar(GetvarArgs),
     /// List the recipe files, their layers and their appends.
     Recipes(RecipesArgs),
+    /// Parse every recipe, like `bitbake -p`, and report problems and timing.
+    Parse,
 }
 
 #[derive(Debug, Args)]

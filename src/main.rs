@@ -3,6 +3,7 @@
 mod cli;
 mod dump_cmd;
 mod getvar_cmd;
+mod parse_cmd;
 mod recipes_cmd;
 mod syntax_cmd;
 mod system;
@@ -19,5 +20,6 @@ fn main() -> ExitCode {
         cli::Command::Dump(args) => dump_cmd::run(&cli.global, &args),
         cli::Command::Getvar(args) => getvar_cmd::run(&cli.global, &args),
         cli::Command::Recipes(args) => recipes_cmd::run(&cli.global, &args),
+        cli::Command::Parse => parse_cmd::run(&cli.global),
     }
 }
