@@ -104,6 +104,12 @@ fn read_configuration(
         let topdir = layers_conf.parent().and_then(Path::parent).unwrap_or(Path::new("/"));
         interpreter.set_internal("TOPDIR", &topdir.to_string_lossy(), &layers_conf);
         read_config_file(interpreter, db, cwd, &layers_conf)?;
+        if interpreter.get_var("BB_CACHEDIR", None, &layers_conf).is_empty() {
+            interpreter.set_internal("BB_CACHEDIR", "${TOPDIR}/cache", &layers_conf);
+        }
+        // BitBake reads the layers into a copy, so that only the names they
+        // change have `${LAYERDIR}` replaced.
+        interpreter.state.datastore = interpreter.state.datastore.create_copy();
         read_layers(interpreter, db, &layers_conf)?;
     }
 
@@ -231,16 +237,12 @@ fn take_layer_series(
     }
 }
 
-/// BitBake's `expandVarref`: every value that holds `${NAME}` gets NAME's
-/// value in its place.
+/// BitBake's `expandVarref`: every value changed since the layers' copy
+/// that holds `${NAME}` gets NAME's value in its place.
 fn replace_references(interpreter: &mut Interpreter<'_>, name: &str, origin: &Path) {
-    let reference = format!("${{{name}}}");
-    let value = interpreter.datastore().get_var(name, false).ok().flatten().unwrap_or_default();
-    for key in interpreter.datastore().keys().unwrap_or_default() {
-        let raw = interpreter.datastore().get_var(&key, false).ok().flatten();
-        if let Some(raw) = raw.filter(|raw| raw.contains(&reference)) {
-            interpreter.set_internal(&key, &raw.replace(&reference, &value), origin);
-        }
+    let prov = crate::datastore::Provenance::new(origin.to_string_lossy(), 0);
+    if let Err(error) = interpreter.datastore().expand_var_ref(name, &prov) {
+        interpreter.error(None, origin, error.to_string());
     }
 }
 

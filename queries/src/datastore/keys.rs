@@ -1,6 +1,7 @@
-//! Listing names (BitBake's `keys()`), renaming a variable (`renameVar`)
-//! and renaming names that contain references to their expansion
-//! (`bb.data.expandKeys`).
+//! Listing names (BitBake's `keys()`), renaming a variable (`renameVar`),
+//! renaming names that contain references to their expansion
+//! (`bb.data.expandKeys`) and replacing a reference in every local value
+//! (`expandVarref`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -94,6 +95,28 @@ impl DataStore {
             self.rename_var(&key, &expanded_key, prov)?;
         }
         Ok(replaced)
+    }
+
+    /// Replaces `${variable}` by the variable's raw value in the raw value
+    /// of every local key (see [`DataStore::local_keys`]), as BitBake's
+    /// `expandVarref` does after each layer.conf. A value that holds the
+    /// reference is set anew, not while parsing, so its queued operations
+    /// and its active override variants are folded in and then dropped.
+    pub fn expand_var_ref(
+        &mut self,
+        variable: &str,
+        prov: &Provenance,
+    ) -> Result<(), ExpansionError> {
+        let reference = format!("${{{variable}}}");
+        let value = self.get_var(variable, false)?.unwrap_or_default();
+        let keys: Vec<String> = self.local_keys().map(str::to_owned).collect();
+        for key in keys {
+            let Some(raw) = self.get_var(&key, false)? else { continue };
+            if raw.contains(&reference) {
+                self.set_var(&key, raw.replace(&reference, &value), false, prov)?;
+            }
+        }
+        Ok(())
     }
 
     /// Renames a variable, as BitBake's `renameVar`. What moves: the own

@@ -145,6 +145,11 @@ pub struct DataStore {
     /// depends on. Setting one of them expands the new value at once.
     override_vars: OrdSet<String>,
     history: HashMap<String, Vector<HistoryEntry>>,
+    /// The names changed since [`DataStore::create_copy`] made this
+    /// datastore, in the order first changed (BitBake's `localkeys()`, the
+    /// keys of the copy's own dictionary). Deleted names stay listed.
+    local_keys: Vector<String>,
+    local_set: imbl::HashSet<String>,
     /// The active overrides, computed on first need and dropped by every
     /// change (BitBake keeps them longer; see [`DataStore::overrides`]):
     /// as computed without Python, and as computed with it.
@@ -167,6 +172,8 @@ impl Default for DataStore {
             exports: OrdSet::new(),
             override_vars: ["OVERRIDES", "FILE"].into_iter().map(str::to_owned).collect(),
             history: HashMap::new(),
+            local_keys: Vector::new(),
+            local_set: imbl::HashSet::new(),
             overrides_plain: OnceLock::new(),
             overrides_python: OnceLock::new(),
         }
@@ -242,7 +249,33 @@ impl DataStore {
         self.overridedata.get(name).map_or(&[], |l| l.as_slice())
     }
 
+    /// A copy whose own changes start empty, as BitBake's `createCopy`:
+    /// the values are shared, and [`DataStore::local_keys`] lists only
+    /// what changes after the copy.
+    pub fn create_copy(&self) -> DataStore {
+        let mut copy = self.clone();
+        copy.local_keys = Vector::new();
+        copy.local_set = imbl::HashSet::new();
+        copy
+    }
+
+    /// The names changed since this datastore was made by
+    /// [`DataStore::create_copy`] (or since it was made empty), in the order
+    /// first changed, deleted ones included.
+    pub fn local_keys(&self) -> impl Iterator<Item = &str> {
+        self.local_keys.iter().map(String::as_str)
+    }
+
+    /// Records that `name` now has an entry of this datastore's own.
+    fn mark_local(&mut self, name: &str) {
+        if !self.local_set.contains(name) {
+            self.local_set.insert(name.to_owned());
+            self.local_keys.push_back(name.to_owned());
+        }
+    }
+
     fn var_mut(&mut self, name: &str) -> &mut Variable {
+        self.mark_local(name);
         Arc::make_mut(self.vars.entry(name.to_owned()).or_default())
     }
 
@@ -267,6 +300,7 @@ impl PartialEq for DataStore {
             && self.exports == other.exports
             && self.override_vars == other.override_vars
             && self.history == other.history
+            && self.local_keys == other.local_keys
     }
 }
 

@@ -217,6 +217,8 @@ impl DataStore {
             self.record(var, &log.with_detail(""), None, "");
         }
         self.vars.remove(var);
+        // BitBake leaves an empty entry behind, which is a local key.
+        self.mark_local(var);
         self.overridedata.remove(var);
         if var.contains(':') {
             self.unindex_overrides(var);
@@ -228,7 +230,10 @@ impl DataStore {
     /// its weak default. `:append`, `:prepend` and `:remove` name the queues.
     pub fn del_var_flag(&mut self, name: &str, flag: &str, prov: &Provenance) {
         let Some(var) = self.vars.get(name) else { return };
-        if !var.has_key(flag) {
+        let has_key = var.has_key(flag);
+        // BitBake copies an existing variable into the local entries first.
+        self.mark_local(name);
+        if !has_key {
             return;
         }
         self.touch();

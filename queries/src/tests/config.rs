@@ -177,3 +177,25 @@ fn deltask_leaves_the_deps_of_names_that_are_no_tasks() {
     assert_eq!(deps(config, "do_stays"), Some(&[][..]));
     assert_eq!(deps(config, "do_patch"), None);
 }
+
+#[test]
+fn layerdir_is_replaced_only_where_layers_changed_values() {
+    let bblayers = "BBPATH = \"${TOPDIR}\"\n\
+        FROM_BBLAYERS = \"${LAYERDIR}/a\"\n\
+        BBLAYERS = \"/layer\"\n";
+    let layer_conf = "BBPATH .= \":${LAYERDIR}\"\n\
+        FROM_LAYER = \"${LAYERDIR}/b\"\n\
+        BB_CACHEDIR ?= \"${LAYERDIR}/cache\"\n";
+    let db = db_with(&[
+        ("/build/conf/bblayers.conf", bblayers),
+        ("/layer/conf/layer.conf", layer_conf),
+        ("/layer/conf/bitbake.conf", ""),
+        ("/layer/classes/base.bbclass", ""),
+    ]);
+    let config = config(&db, invocation(&db, "/build", &[]));
+    assert_eq!(config.diagnostics, []);
+    assert_eq!(value(config, "FROM_BBLAYERS").as_deref(), Some("${LAYERDIR}/a"));
+    assert_eq!(value(config, "FROM_LAYER").as_deref(), Some("/layer/b"));
+    // BB_CACHEDIR gets its default before the layers are read.
+    assert_eq!(value(config, "BB_CACHEDIR").as_deref(), Some("/build/cache"));
+}

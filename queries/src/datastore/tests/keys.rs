@@ -161,3 +161,36 @@ fn rename_into_an_own_variant_never_ends() {
     assert!(matches!(err.cause, ErrorCause::Recursion(_)));
     assert!(err.chain.is_empty());
 }
+
+#[test]
+fn a_copy_lists_only_the_names_changed_since() {
+    let mut d = store(&[("A", "a"), ("B", "b"), ("C", "c")]).create_copy();
+    assert_eq!(d.local_keys().count(), 0);
+    set(&mut d, "B", "b2");
+    d.set_var("D:append", " d", true, &here()).unwrap();
+    d.del_var("C", &here());
+    d.del_var_flag("A", "doc", &here());
+    d.del_var_flag("NOWHERE", "doc", &here());
+    // A flag deleted from an existing variable still copies it in.
+    assert_eq!(d.local_keys().collect::<Vec<_>>(), ["B", "D", "C", "A"]);
+}
+
+#[test]
+fn expand_var_ref_replaces_in_local_values_only() {
+    let mut d = store(&[("UNTOUCHED", "${DIR}/a"), ("TOUCHED", "${DIR}/b")]).create_copy();
+    set(&mut d, "DIR", "/layer");
+    d.set_var("TOUCHED", "${DIR}/c", true, &here()).unwrap();
+    d.set_var("QUEUED", "q", true, &here()).unwrap();
+    d.set_var("QUEUED:append", " ${DIR}/d", true, &here()).unwrap();
+    d.set_var("KEPT", "k", true, &here()).unwrap();
+    d.set_var("KEPT:append", " e", true, &here()).unwrap();
+    d.expand_var_ref("DIR", &here()).unwrap();
+    assert_eq!(raw(&d, "UNTOUCHED").unwrap(), "${DIR}/a");
+    assert_eq!(raw(&d, "TOUCHED").unwrap(), "/layer/c");
+    // The queued append was folded into the value and dropped.
+    assert_eq!(d.own_content("QUEUED"), Some("q /layer/d"));
+    assert!(d.deferred("QUEUED", crate::datastore::ListKind::Append).is_empty());
+    // Without the reference, the queue stays.
+    assert_eq!(d.own_content("KEPT"), Some("k"));
+    assert_eq!(raw(&d, "KEPT").unwrap(), "k e");
+}
