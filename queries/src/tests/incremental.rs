@@ -83,7 +83,10 @@ mod recipes {
         let db = TestDb::default();
         for (path, text) in [
             ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer\"\n"),
-            ("/layer/conf/layer.conf", "BBPATH .= \":${LAYERDIR}\"\nBBFILES += \"${LAYERDIR}/recipes/*.bb\"\n"),
+            (
+                "/layer/conf/layer.conf",
+                "BBPATH .= \":${LAYERDIR}\"\nBBFILES += \"${LAYERDIR}/recipes/*.bb\"\n",
+            ),
             ("/layer/conf/bitbake.conf", "A = \"config\"\n"),
             ("/layer/classes/base.bbclass", "addtask build\n"),
             ("/layer/classes/tool.bbclass", "TOOL = \"1\"\n"),
@@ -92,7 +95,8 @@ mod recipes {
         ] {
             db.system.write(path, text);
         }
-        let invocation = Invocation::new(&db, PathBuf::from("/build"), Vec::new(), Vec::new(), Vec::new());
+        let invocation =
+            Invocation::new(&db, PathBuf::from("/build"), Vec::new(), Vec::new(), Vec::new());
         (db, invocation)
     }
 
@@ -124,7 +128,11 @@ mod recipes {
         parse_all(&db, invocation);
         db.take_executed();
 
-        Files::update(&mut db, Path::new("/layer/classes/tool.bbclass"), Some("TOOL = \"2\"\n".into()));
+        Files::update(
+            &mut db,
+            Path::new("/layer/classes/tool.bbclass"),
+            Some("TOOL = \"2\"\n".into()),
+        );
         parse_all(&db, invocation);
         // `one` inherits the class and re-runs; `two` does not read it.
         assert_eq!(db.take_executed(), ["parse_file", "file_statements", "parse_recipe"]);
