@@ -1,8 +1,8 @@
-//! Differential tests of the configuration datastore: each case under
-//! `tests/data/config/` is dumped by the reference BitBake (`bbdump.py`) and
-//! by `rbake dump --json` with the same arguments, from the same directory
-//! and with the same fixed PATH, and `compare.py` must find every variable
-//! and flag equal.
+//! Differential tests of the configuration and recipe datastores: each case
+//! under `tests/data/config/` and `tests/data/recipes/` is dumped by the
+//! reference BitBake (`bbdump.py`) and by `rbake dump --json` with the same
+//! arguments, from the same directory and with the same fixed PATH, and
+//! `compare.py` must find every fact equal.
 //!
 //! A case holds either `layer/` (read through BBPATH, with no
 //! bblayers.conf) or `build/` (a build directory with conf/bblayers.conf).
@@ -114,19 +114,20 @@ fn check_case(python: &Path, root: &Path, case: &Path, scratch: &Path) -> Result
     }
 }
 
-#[test]
-fn configuration_matches_bitbake() {
+/// Checks every case under `tests/data/DIRECTORY`.
+fn check_directory(directory: &str, minimum: usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = oracle_python(root);
-    let scratch = std::env::temp_dir().join(format!("rbake-oracle-config-{}", std::process::id()));
+    let scratch =
+        std::env::temp_dir().join(format!("rbake-oracle-{directory}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(root.join("tests/data/config"))
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root.join("tests/data").join(directory))
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 2, "found only {} configuration cases", cases.len());
+    assert!(cases.len() >= minimum, "found only {} cases in {directory}", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
         match check_case(&python, root, case, &scratch) {
@@ -136,4 +137,16 @@ fn configuration_matches_bitbake() {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn configuration_matches_bitbake() {
+    check_directory("config", 2);
+}
+
+/// Recipes without inline Python: their variables, task lists and task
+/// flags, every BBCLASSEXTEND variant included.
+#[test]
+fn recipes_match_bitbake() {
+    check_directory("recipes", 1);
 }
