@@ -48,6 +48,14 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Whether BitBake's `parse.handle` has a reader for the file: the
+/// configuration reader for `.conf`, the recipe reader for `.bb`,
+/// `.bbclass` and `.inc`.
+fn is_bitbake_file(path: &Path) -> bool {
+    let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or_default();
+    path.to_string_lossy().ends_with(".conf") || matches!(extension, "bb" | "bbclass" | "inc")
+}
+
 /// How a file that cannot be found is treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Missing {
@@ -100,15 +108,25 @@ impl Interpreter<'_> {
             }
             found
         };
-        match path.filter(|path| file_exists(self.db, path)) {
-            Some(path) => self.handle(&path, Some(site)),
-            None => match missing {
-                Missing::Skip => Ok(()),
-                Missing::Error(verb) => {
-                    self.error(Some(site), site.path, format!("could not {verb} file {name}"));
-                    Err(Fatal)
-                }
-            },
+        if let Some(path) = path.filter(|path| file_exists(self.db, path)) {
+            return self.handle(&path, Some(site));
+        }
+        // BitBake's reader refuses a name it has no reader for before it
+        // looks for the file, and marks an absolute name as a dependency
+        // before it finds it missing.
+        if !is_bitbake_file(Path::new(name)) {
+            self.error(Some(site), site.path, format!("{name} is not a BitBake file"));
+            return Err(Fatal);
+        }
+        if Path::new(name).is_absolute() {
+            self.mark_dependency(Path::new(name));
+        }
+        match missing {
+            Missing::Skip => Ok(()),
+            Missing::Error(verb) => {
+                self.error(Some(site), site.path, format!("could not {verb} file {name}"));
+                Err(Fatal)
+            }
         }
     }
 

@@ -199,3 +199,22 @@ fn layerdir_is_replaced_only_where_layers_changed_values() {
     // BB_CACHEDIR gets its default before the layers are read.
     assert_eq!(value(config, "BB_CACHEDIR").as_deref(), Some("/build/cache"));
 }
+
+#[test]
+fn a_missing_absolute_include_is_a_dependency_and_a_foreign_name_an_error() {
+    let db = db_with(&[
+        ("/layer/conf/bitbake.conf", "include /elsewhere/gone.conf\n"),
+        ("/layer/classes/base.bbclass", ""),
+    ]);
+    let first = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert_eq!(first.diagnostics, []);
+    assert!(first.state.depends.contains(&PathBuf::from("/elsewhere/gone.conf")));
+
+    let db = db_with(&[
+        ("/layer/conf/bitbake.conf", "include conf/notes.txt\n"),
+        ("/layer/classes/base.bbclass", ""),
+    ]);
+    let config = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert!(config.failed);
+    assert_eq!(config.diagnostics[0].message, "conf/notes.txt is not a BitBake file");
+}
