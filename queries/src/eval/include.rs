@@ -56,6 +56,10 @@ fn is_bitbake_file(path: &Path) -> bool {
     path.to_string_lossy().ends_with(".conf") || matches!(extension, "bb" | "bbclass" | "inc")
 }
 
+/// How many files may be read one inside the other. BitBake's limit is
+/// Python's recursion limit, about 120 levels of includes.
+const MAX_NESTING: usize = 100;
+
 /// How a file that cannot be found is treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Missing {
@@ -194,6 +198,15 @@ impl Interpreter<'_> {
             self.error(site, origin, format!("{} is not a BitBake file", path.display()));
             return Err(Fatal);
         }
+        if self.depth >= MAX_NESTING {
+            // BitBake runs out of Python stack here (a file that includes
+            // itself by a relative name, say); rbake stops before its own.
+            let origin = site.map_or(path, |site| site.path);
+            let message =
+                format!("files nested more than {MAX_NESTING} deep at {}", path.display());
+            self.error(site, origin, message);
+            return Err(Fatal);
+        }
         self.mark_dependency(path);
         let old_file = self.state.datastore.get_var("FILE", false).ok().flatten();
         let sets_file =
@@ -201,7 +214,9 @@ impl Interpreter<'_> {
         if sets_file {
             self.set_internal("FILE", &path.to_string_lossy(), path);
         }
+        self.depth += 1;
         let result = self.eval_statements(path);
+        self.depth -= 1;
         if sets_file {
             if let Some(old_file) = old_file {
                 self.set_internal("FILE", &old_file, path);

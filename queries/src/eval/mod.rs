@@ -115,6 +115,8 @@ pub(crate) struct Interpreter<'db> {
     cwd: PathBuf,
     /// The configuration's files, which a recipe's BBINCLUDED lists first.
     pub(crate) base_depends: Vec<PathBuf>,
+    /// How many files are being read, one inside the other.
+    depth: usize,
 }
 
 impl<'db> Interpreter<'db> {
@@ -126,6 +128,7 @@ impl<'db> Interpreter<'db> {
             class_type: ClassType::Global,
             cwd,
             base_depends: Vec::new(),
+            depth: 0,
         }
     }
 

@@ -218,3 +218,15 @@ fn a_missing_absolute_include_is_a_dependency_and_a_foreign_name_an_error() {
     assert!(config.failed);
     assert_eq!(config.diagnostics[0].message, "conf/notes.txt is not a BitBake file");
 }
+
+#[test]
+fn a_file_that_includes_itself_is_an_error_not_a_crash() {
+    let db = db_with(&[
+        ("/layer/conf/bitbake.conf", "include conf/bitbake.conf\n"),
+        ("/layer/classes/base.bbclass", ""),
+    ]);
+    let config = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert!(config.failed);
+    let message = &config.diagnostics[0].message;
+    assert!(message.starts_with("files nested more than 100 deep"), "{message}");
+}
