@@ -11,8 +11,11 @@ use crate::files::{file_exists, Db};
 /// Searches the colon-separated `search_path` for `item`, as BitBake's
 /// `which` does: each entry joined with the item, the first that exists
 /// wins. Every candidate tried is returned too, found or not, because a
-/// candidate that appears later changes the answer. Relative candidates are
-/// taken from `cwd`.
+/// candidate that appears later changes the answer.
+///
+/// An absolute candidate stays as written. A relative one is taken from
+/// `cwd`: found, it is made absolute and normal (`os.path.abspath`), but
+/// the tried list keeps it relative, as BitBake does.
 pub fn which(
     db: &dyn Db,
     cwd: &Path,
@@ -21,11 +24,15 @@ pub fn which(
 ) -> (Option<PathBuf>, Vec<PathBuf>) {
     let mut tried = Vec::new();
     for entry in search_path.split(':') {
-        // Absolute candidates stay as written; relative ones are made
-        // absolute and normalised, as `os.path.abspath` does.
         let joined = Path::new(entry).join(item);
-        let candidate = if joined.is_absolute() { joined } else { normalize(&cwd.join(joined)) };
-        tried.push(candidate.clone());
+        tried.push(joined.clone());
+        if joined.is_absolute() {
+            if file_exists(db, &joined) {
+                return (Some(joined), tried);
+            }
+            continue;
+        }
+        let candidate = normalize(&cwd.join(&joined));
         if file_exists(db, &candidate) {
             return (Some(candidate), tried);
         }

@@ -117,10 +117,14 @@ pub(crate) struct Interpreter<'db> {
     pub(crate) base_depends: Vec<PathBuf>,
     /// How many files are being read, one inside the other.
     depth: usize,
+    /// The paths marked as dependencies, spelt as BitBake spells them
+    /// (relative when found through a relative BBPATH entry).
+    marked: Vec<PathBuf>,
 }
 
 impl<'db> Interpreter<'db> {
     pub(crate) fn new(db: &'db dyn Db, state: ParseState, cwd: PathBuf) -> Interpreter<'db> {
+        let marked = state.depends.clone();
         Interpreter {
             db,
             state,
@@ -129,6 +133,7 @@ impl<'db> Interpreter<'db> {
             cwd,
             base_depends: Vec::new(),
             depth: 0,
+            marked,
         }
     }
 
@@ -136,11 +141,19 @@ impl<'db> Interpreter<'db> {
         &mut self.state.datastore
     }
 
-    /// Records that `path` was read or looked for, once (BitBake's
-    /// `mark_dependency`).
+    /// Records that `path` was read or looked for, once per spelling, as
+    /// BitBake's `mark_dependency` does: a leading `./` becomes the working
+    /// directory, and a relative spelling counts apart from the absolute
+    /// one. `depends` lists every spelling made absolute, not normalised.
     pub(crate) fn mark_dependency(&mut self, path: &Path) {
-        if !self.state.depends.iter().any(|known| known == path) {
-            self.state.depends.push(path.to_path_buf());
+        let text = path.to_string_lossy();
+        let spelled = match text.strip_prefix("./") {
+            Some(rest) => self.cwd.join(rest),
+            None => path.to_path_buf(),
+        };
+        if !self.marked.iter().any(|known| known.as_os_str() == spelled.as_os_str()) {
+            self.state.depends.push(self.cwd.join(&spelled));
+            self.marked.push(spelled);
         }
     }
 

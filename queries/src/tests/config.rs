@@ -230,3 +230,19 @@ fn a_file_that_includes_itself_is_an_error_not_a_crash() {
     let message = &config.diagnostics[0].message;
     assert!(message.starts_with("files nested more than 100 deep"), "{message}");
 }
+
+#[test]
+fn a_relative_bbpath_entry_is_a_spelling_of_its_own() {
+    let db = db_with(&[
+        ("/layer/conf/bitbake.conf", "include conf/x.conf\n"),
+        ("/layer/classes/base.bbclass", ""),
+        ("/work/rel/conf/x.conf", "X := \"${FILE}\"\n"),
+    ]);
+    let config = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer:rel")]));
+    assert_eq!(config.diagnostics, []);
+    assert_eq!(value(config, "X").as_deref(), Some("/work/rel/conf/x.conf"));
+    // BitBake marks the relative candidate and then the absolute file it
+    // reads: two spellings, so BBINCLUDED lists the file twice.
+    let marked = config.state.depends.iter().filter(|p| p.ends_with("rel/conf/x.conf")).count();
+    assert_eq!(marked, 2);
+}
