@@ -90,6 +90,9 @@ pub enum ErrorCause {
     /// The override list did not settle (BitBake's fatal error after five
     /// rounds). The lists are the successive values.
     UnstableOverrides(Vec<Vec<String>>),
+    /// A name set with `_append`, `_prepend` or `_remove` in it, which
+    /// BitBake takes for the old override syntax and refuses.
+    OldOverrideSyntax(String),
 }
 
 impl ErrorCause {
@@ -103,6 +106,10 @@ impl ErrorCause {
                 format!("RecursionError: maximum recursion depth exceeded: {}", cycle.join(" -> "))
             }
             ErrorCause::Python { message, .. } => message.clone(),
+            ErrorCause::OldOverrideSyntax(name) => format!(
+                "Variable {name} contains an operation using the old override syntax. \
+                 Please convert this layer/metadata before attempting to use with a newer bitbake."
+            ),
             ErrorCause::UnstableOverrides(rounds) => {
                 let rounds: Vec<String> = rounds.iter().map(|r| format!("{r:?}")).collect();
                 format!(
@@ -146,7 +153,7 @@ impl ExpansionError {
     }
 
     pub(super) fn is_fatal(&self) -> bool {
-        matches!(self.cause, ErrorCause::UnstableOverrides(_))
+        matches!(self.cause, ErrorCause::UnstableOverrides(_) | ErrorCause::OldOverrideSyntax(_))
     }
 
     /// Adds an outer variable to the chain.

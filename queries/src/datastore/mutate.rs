@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use super::history::Log;
 use super::{
-    DataStore, Deferred, ExpansionError, ListKind, NoPython, Overrides, Provenance, PythonEvaluator,
+    DataStore, Deferred, ErrorCause, ExpansionError, ListKind, NoPython, Overrides, Provenance,
+    PythonEvaluator,
 };
 
 /// Splits a name like `A:append:x` into `A`, the keyword and the override
@@ -44,6 +45,9 @@ impl DataStore {
     /// and `FILE`, and names found in their values as they are set), the new
     /// value is expanded at once, as BitBake does to track those names, and
     /// a failure of that expansion is returned after the value is set.
+    ///
+    /// A name holding `_append`, `_prepend` or `_remove` (the old override
+    /// syntax) is refused, as BitBake refuses it, before anything changes.
     pub fn set_var(
         &mut self,
         name: &str,
@@ -74,6 +78,12 @@ impl DataStore {
         log: Option<Log<'_>>,
         py: &mut dyn PythonEvaluator,
     ) -> Result<(), ExpansionError> {
+        // BitBake refuses any name that holds an old-style operation, even
+        // one where it is only part of a word (do_remove_old).
+        let old_style = ["_append", "_prepend", "_remove"].iter().any(|k| var.contains(k));
+        if old_style && !var.starts_with("__anon_") {
+            return Err(ExpansionError::fatal(ErrorCause::OldOverrideSyntax(var.to_owned())));
+        }
         if let Some((base, kind, cond)) = split_keyword(var) {
             let before = self.overrides_before(base, false, py);
             self.touch();

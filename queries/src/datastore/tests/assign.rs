@@ -217,3 +217,16 @@ fn history_entries_carry_the_file() {
     assert_eq!(&*h[0].file, "x/y.conf");
     assert_eq!(h[0].statement, 9);
 }
+
+#[test]
+fn old_override_syntax_is_refused_but_not_in_flags() {
+    let mut d = DataStore::new();
+    for name in ["FOO_append", "do_remove_old", "my_prepended"] {
+        let err = d.apply_assignment(name, None, AssignOp::Set, "x", false, &at(1)).unwrap_err();
+        assert!(err.to_string().contains("old override syntax"), "{err}");
+        assert!(!d.contains(name));
+    }
+    // BitBake checks names in setVar only: a flag assignment goes through.
+    d.apply_assignment("FOO_append", Some("doc"), AssignOp::Set, "x", false, &at(2)).unwrap();
+    d.set_var("__anon_12_x_remove", "body", true, &at(3)).unwrap();
+}
