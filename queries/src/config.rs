@@ -142,7 +142,48 @@ fn read_configuration(
         .map(|path| normalize(path).to_string_lossy().into_owned())
         .collect();
     interpreter.set_internal("BBINCLUDED", &included.join(" "), &origin);
-    Ok(())
+    check_renamed_variables(interpreter, &origin)
+}
+
+/// Variables BitBake renamed (to the second name) or dropped (the second
+/// text, which has a space, says so).
+const RENAMED_VARIABLES: &[(&str, &str)] = &[
+    ("BB_ENV_WHITELIST", "BB_ENV_PASSTHROUGH"),
+    ("BB_ENV_EXTRAWHITE", "BB_ENV_PASSTHROUGH_ADDITIONS"),
+    ("BB_HASHBASE_WHITELIST", "BB_BASEHASH_IGNORE_VARS"),
+    ("BB_HASHCONFIG_WHITELIST", "BB_HASHCONFIG_IGNORE_VARS"),
+    ("BB_HASHTASK_WHITELIST", "BB_TASKHASH_IGNORE_TASKS"),
+    ("BB_SETSCENE_ENFORCE_WHITELIST", "BB_SETSCENE_ENFORCE_IGNORE_TASKS"),
+    ("MULTI_PROVIDER_WHITELIST", "BB_MULTI_PROVIDER_ALLOWED"),
+    ("BB_STAMP_WHITELIST", "is a deprecated variable and support has been removed"),
+    ("BB_STAMP_POLICY", "is a deprecated variable and support has been removed"),
+];
+
+/// The cooker's last check: a renamed variable (BitBake's own, or a flag
+/// of BB_RENAMED_VARIABLES) that has a value or override variants stops
+/// the configuration.
+fn check_renamed_variables(interpreter: &mut Interpreter<'_>, origin: &Path) -> Result<(), Fatal> {
+    let datastore = &interpreter.state.datastore;
+    let mut renamed = datastore.get_var_flags("BB_RENAMED_VARIABLES", false).unwrap_or_default();
+    renamed.extend(RENAMED_VARIABLES.iter().map(|(old, new)| (old.to_string(), new.to_string())));
+    let mut messages = Vec::new();
+    for (old, new) in renamed {
+        let set = datastore.get_var(&old, true).map_or(true, |value| value.is_some());
+        if set || datastore.has_overrides(&old) {
+            messages.push(if new.contains(' ') {
+                format!("Variable {old} {new}")
+            } else {
+                format!("Variable {old} has been renamed to {new}")
+            });
+        }
+    }
+    if messages.is_empty() {
+        return Ok(());
+    }
+    for message in messages {
+        interpreter.error(None, origin, message);
+    }
+    Err(Fatal)
 }
 
 /// Each layer of `BBLAYERS`: its `conf/layer.conf` read with `LAYERDIR`

@@ -249,6 +249,12 @@ impl DataStore {
         self.overridedata.get(name).map_or(&[], |l| l.as_slice())
     }
 
+    /// Whether `name` has a list of override variants, even an empty one
+    /// (BitBake's `hasOverrides`).
+    pub fn has_overrides(&self, name: &str) -> bool {
+        self.overridedata.contains_key(name)
+    }
+
     /// A copy whose own changes start empty, as BitBake's `createCopy`:
     /// the values are shared, and [`DataStore::local_keys`] lists only
     /// what changes after the copy.

@@ -246,3 +246,26 @@ fn a_relative_bbpath_entry_is_a_spelling_of_its_own() {
     let marked = config.state.depends.iter().filter(|p| p.ends_with("rel/conf/x.conf")).count();
     assert_eq!(marked, 2);
 }
+
+#[test]
+fn a_renamed_variable_that_is_set_stops_the_configuration() {
+    let bitbake_conf = "BB_ENV_WHITELIST = \"x\"\n\
+        BB_RENAMED_VARIABLES[OLD_NAME] = \"NEW_NAME\"\n\
+        BB_RENAMED_VARIABLES[GONE] = \"is no longer supported\"\n\
+        OLD_NAME:someoverride = \"only a variant\"\n\
+        GONE = \"set\"\n\
+        BB_RENAMED_VARIABLES[UNUSED] = \"STILL_UNUSED\"\n";
+    let db =
+        db_with(&[("/layer/conf/bitbake.conf", bitbake_conf), ("/layer/classes/base.bbclass", "")]);
+    let config = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert!(config.failed);
+    let messages: Vec<&str> = config.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "Variable BB_ENV_WHITELIST has been renamed to BB_ENV_PASSTHROUGH",
+            "Variable GONE is no longer supported",
+            "Variable OLD_NAME has been renamed to NEW_NAME",
+        ]
+    );
+}
