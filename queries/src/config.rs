@@ -135,6 +135,16 @@ fn read_configuration(
     let classes =
         std::iter::once("base").chain(inherit.split_whitespace()).collect::<Vec<_>>().join(" ");
     interpreter.inherit(&classes, None, false)?;
+    // The cooker registers the event handlers found so far; a handler that
+    // names no function is an error.
+    for handler in interpreter.state.handlers.clone() {
+        let datastore = &interpreter.state.datastore;
+        if datastore.get_var_flag(&handler, "filename", false).ok().flatten().is_none() {
+            let message = format!("Undefined event handler function '{handler}'");
+            interpreter.error(None, &origin, message);
+            return Err(Fatal);
+        }
+    }
     let included: Vec<String> = interpreter
         .state
         .depends

@@ -70,6 +70,8 @@ impl Interpreter<'_> {
                     if !self.state.handlers.iter().any(|known| known == handler) {
                         self.state.handlers.push(handler.to_owned());
                     }
+                    // A flag can fail only as a weak default; this one cannot.
+                    let _ = self.datastore().set_var_flag(handler, "handler", "1", &prov);
                 }
             }
             Stmt::Function { name, body, python, fakeroot } => match name.as_deref() {

@@ -269,3 +269,21 @@ fn a_renamed_variable_that_is_set_stops_the_configuration() {
         ]
     );
 }
+
+#[test]
+fn handlers_are_flagged_and_must_name_a_function() {
+    let base = "python on_event() {\n    pass\n}\naddhandler on_event\n";
+    let db = db_with(&[("/layer/conf/bitbake.conf", ""), ("/layer/classes/base.bbclass", base)]);
+    let first = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert_eq!(first.diagnostics, []);
+    let flag = first.state.datastore.get_var_flag("on_event", "handler", false).unwrap();
+    assert_eq!(flag.as_deref(), Some("1"));
+
+    let db = db_with(&[
+        ("/layer/conf/bitbake.conf", ""),
+        ("/layer/classes/base.bbclass", "addhandler nothere\n"),
+    ]);
+    let config = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert!(config.failed);
+    assert_eq!(config.diagnostics[0].message, "Undefined event handler function 'nothere'");
+}

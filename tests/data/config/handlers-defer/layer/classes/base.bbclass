@@ -1,0 +1,2 @@
+# The class every configuration inherits.
+inherit later

@@ -1,0 +1,1 @@
+LATER = "read"
