@@ -250,9 +250,52 @@ fn read_layers(
             let _ = interpreter.datastore().append_var("BBFILES", &format!(" {pattern}"), &prov);
         }
     }
+    check_collections(interpreter, layers_conf, &collections, &compat, &core_names)?;
     core_names.sort();
     core_names.dedup();
     interpreter.set_internal("LAYERSERIES_CORENAMES", &core_names.join(" "), layers_conf);
+    Ok(())
+}
+
+/// The cooker's checks of the collections: each is named once, and one
+/// that lists compatible series needs a core layer sharing one of them.
+fn check_collections(
+    interpreter: &mut Interpreter<'_>,
+    layers_conf: &Path,
+    collections: &str,
+    compat: &[(String, Vec<String>)],
+    core_names: &[String],
+) -> Result<(), Fatal> {
+    let collections: Vec<&str> = collections.split_whitespace().collect();
+    for (index, collection) in collections.iter().enumerate() {
+        let message = if collections[index + 1..].contains(collection) {
+            format!(
+                "Found duplicated BBFILE_COLLECTIONS '{collection}', \
+                 check bblayers.conf or layer.conf to fix it."
+            )
+        } else {
+            let Some((_, series)) = compat.iter().find(|(name, _)| name == collection) else {
+                continue;
+            };
+            if core_names.is_empty() {
+                format!(
+                    "No core layer found to work with layer '{collection}'. \
+                     Missing entry in bblayers.conf?"
+                )
+            } else if !series.iter().any(|name| core_names.contains(name)) {
+                format!(
+                    "Layer {collection} is not compatible with the core layer which only \
+                     supports these series: {} (layer is compatible with {})",
+                    core_names.join(" "),
+                    series.join(" ")
+                )
+            } else {
+                continue;
+            }
+        };
+        interpreter.error(None, layers_conf, message);
+        return Err(Fatal);
+    }
     Ok(())
 }
 

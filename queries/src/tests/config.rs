@@ -287,3 +287,39 @@ fn handlers_are_flagged_and_must_name_a_function() {
     assert!(config.failed);
     assert_eq!(config.diagnostics[0].message, "Undefined event handler function 'nothere'");
 }
+
+#[test]
+fn collections_must_be_unique_and_share_a_series_with_the_core() {
+    let layer = |extra: &str| {
+        format!("BBPATH .= \":${{LAYERDIR}}\"\nBBFILE_COLLECTIONS += \"one\"\n{extra}")
+    };
+    let run = |layer_conf: String| {
+        let db = db_with(&[
+            ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer\"\n"),
+            ("/layer/conf/layer.conf", layer_conf.as_str()),
+            ("/layer/conf/bitbake.conf", ""),
+            ("/layer/classes/base.bbclass", ""),
+        ]);
+        let config = config(&db, invocation(&db, "/build", &[]));
+        config.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>()
+    };
+    let ok = run(layer("LAYERSERIES_CORENAMES = \"a b\"\nLAYERSERIES_COMPAT_one = \"c b\"\n"));
+    assert_eq!(ok, Vec::<String>::new());
+    let duplicated = run(layer("BBFILE_COLLECTIONS += \"one\"\n"));
+    assert_eq!(
+        duplicated,
+        ["Found duplicated BBFILE_COLLECTIONS 'one', check bblayers.conf or layer.conf to fix it."]
+    );
+    let no_core = run(layer("LAYERSERIES_COMPAT_one = \"a\"\n"));
+    assert_eq!(
+        no_core,
+        ["No core layer found to work with layer 'one'. Missing entry in bblayers.conf?"]
+    );
+    let incompatible =
+        run(layer("LAYERSERIES_CORENAMES = \"a\"\nLAYERSERIES_COMPAT_one = \"z\"\n"));
+    assert_eq!(
+        incompatible,
+        ["Layer one is not compatible with the core layer which only supports these \
+             series: a (layer is compatible with z)"]
+    );
+}
