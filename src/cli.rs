@@ -40,7 +40,7 @@ pub enum Command {
     Syntax(SyntaxArgs),
     /// Print what BitBake computes, as the reference dump (bbdump.py) does.
     Dump(DumpArgs),
-    /// Print the value of a configuration variable, like bitbake-getvar.
+    /// Print a variable's value and history, like bitbake-getvar.
     Getvar(GetvarArgs),
     /// List the recipe files, their layers and their appends.
     Recipes(RecipesArgs),
@@ -87,6 +87,9 @@ pub struct DumpArgs {
 pub struct GetvarArgs {
     /// The variable.
     pub variable: String,
+    /// Read the variable in this recipe rather than in the configuration.
+    #[arg(long, short = 'r')]
+    pub recipe: Option<String>,
     /// Print only the expanded value.
     #[arg(long)]
     pub value: bool,

@@ -1,8 +1,13 @@
-//! `rbake getvar VAR`: a configuration variable's value, with the history
-//! of every statement that contributed to it, like bitbake-getvar.
+//! `rbake getvar VAR [-r RECIPE]`: a variable's value in the configuration
+//! or in a recipe, with the history of every statement that contributed to
+//! it, like bitbake-getvar.
 
 use std::path::Path;
 use std::process::ExitCode;
+
+use rbake_queries::eval::ParseState;
+use rbake_queries::recipe::{parse_recipe, RecipeId};
+use rbake_queries::recipes::recipe_set;
 
 use crate::cli::{GetvarArgs, GlobalArgs};
 use crate::workspace::{process_env, Workspace};
@@ -19,7 +24,20 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
     if workspace.report(&config.diagnostics) || config.failed {
         return ExitCode::FAILURE;
     }
-    let datastore = &config.state.datastore;
+    let recipe_state;
+    let datastore = match &args.recipe {
+        None => &config.state.datastore,
+        Some(recipe) => match recipe_datastore(&workspace, recipe) {
+            Ok(state) => {
+                recipe_state = state;
+                &recipe_state.datastore
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let name = &args.variable;
     let result = match &args.flag {
         Some(flag) => datastore.get_var_flag(name, flag, !args.unexpand),
@@ -57,4 +75,38 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
         None => println!("# {name} is not set"),
     }
     ExitCode::SUCCESS
+}
+
+/// The datastore of the recipe named `name`: the recipe file whose name
+/// (before the first `_`) is `name`. Choosing among versions needs the
+/// providers, which are not here yet, so several matches are an error.
+fn recipe_datastore(workspace: &Workspace, name: &str) -> Result<ParseState, String> {
+    let db = &workspace.db;
+    let set = recipe_set(db, workspace.invocation);
+    let matches: Vec<_> = set
+        .recipes
+        .iter()
+        .filter(|recipe| {
+            let file =
+                recipe.path.file_stem().map(|stem| stem.to_string_lossy()).unwrap_or_default();
+            file.split('_').next() == Some(name)
+        })
+        .collect();
+    let recipe = match matches.as_slice() {
+        [recipe] => recipe,
+        [] => return Err(format!("no recipe named {name}")),
+        several => {
+            let files: Vec<String> = several.iter().map(|r| r.path.display().to_string()).collect();
+            return Err(format!("several recipes are named {name}; choosing among versions is not implemented yet: {}", files.join(" ")));
+        }
+    };
+    let parsed = parse_recipe(db, workspace.invocation, RecipeId::new(db, recipe.path.clone()));
+    if workspace.report(&parsed.diagnostics) || parsed.failed {
+        return Err(format!("cannot parse {}", recipe.path.display()));
+    }
+    parsed
+        .variants
+        .first()
+        .map(|variant| variant.state.clone())
+        .ok_or_else(|| format!("{name} has no datastore"))
 }
