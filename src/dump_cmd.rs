@@ -136,6 +136,10 @@ fn dump_vars(
             .filter(|(flag, _)| !flag.starts_with('_'))
             .map(|(flag, value)| (flag, Value::String(value)))
             .collect();
+        // Flags set to Python's None print as the reference prints them.
+        for flag in datastore.none_flags(&name).filter(|flag| !flag.starts_with(['_', ':'])) {
+            flags.insert(flag.to_owned(), Value::String("None".to_owned()));
+        }
         if let Some((_, deps)) = state.task_deps.iter().find(|(task, _)| *task == name) {
             flags.insert("deps".to_owned(), Value::String(python_list(deps)));
         }
@@ -149,7 +153,12 @@ fn dump_vars(
         }
         let mut var = Map::new();
         var.insert("value".to_owned(), raw.map_or(Value::Null, Value::String));
-        if flags.contains_key("func") {
+        let is_function = datastore
+            .get_var_flag(&name, "func", false)
+            .ok()
+            .flatten()
+            .is_some_and(|func| !func.is_empty());
+        if is_function {
             var.insert("expanded".to_owned(), Value::Null);
         } else {
             match datastore.get_var(&name, true) {

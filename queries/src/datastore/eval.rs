@@ -165,7 +165,8 @@ impl<'a> Ctx<'a> {
             }
         }
         if let (Some(local), None) = (local, &value) {
-            value = local.content.clone().or_else(|| local.flags.get("_defaultval").cloned());
+            value =
+                local.content.clone().or_else(|| local.flags.get("_defaultval").cloned().flatten());
         }
         if let Some(local) = local.filter(|l| !l.appends.is_empty()) {
             let overrides = self.overrides()?;

@@ -155,10 +155,9 @@ impl DataStore {
             return Err(ExpansionError::fatal(ErrorCause::Recursion(names)));
         }
         let mut found = false;
-        let value = self
-            .vars
-            .get(old)
-            .and_then(|v| v.content.clone().or_else(|| v.flags.get("_defaultval").cloned()));
+        let value = self.vars.get(old).and_then(|v| {
+            v.content.clone().or_else(|| v.flags.get("_defaultval").cloned().flatten())
+        });
         if let Some(value) = &value {
             self.copy_history(old, new);
             let log = Log::new(prov, format!("rename from {old}"));

@@ -80,7 +80,8 @@ pub struct Deferred {
 struct Variable {
     content: Option<String>,
     /// Every flag but `_content`, internal ones (`_defaultval...`) included.
-    flags: BTreeMap<String, String>,
+    /// `None` is a flag set to Python's `None`: present, but with no value.
+    flags: BTreeMap<String, Option<String>>,
     appends: Vec<Deferred>,
     prepends: Vec<Deferred>,
     removes: Vec<Deferred>,
@@ -116,7 +117,7 @@ impl Variable {
         if flag == "_content" {
             self.content.as_deref()
         } else {
-            self.flags.get(flag).map(String::as_str)
+            self.flags.get(flag).and_then(Option::as_deref)
         }
     }
 
@@ -214,7 +215,8 @@ impl DataStore {
     /// left out and a weak default `_defaultval_flag_X` shows as `X` when
     /// `X` itself is unset. With `internal`, every string-valued flag is
     /// listed, `_content` included; the queued lists are not strings and
-    /// are never listed (see [`DataStore::deferred`]). `None` if empty.
+    /// are never listed (see [`DataStore::deferred`]), and neither are
+    /// flags set to `None` (see [`DataStore::none_flags`]). `None` if empty.
     pub fn get_var_flags(&self, name: &str, internal: bool) -> Option<BTreeMap<String, String>> {
         let var = self.vars.get(name)?;
         let mut out = BTreeMap::new();
@@ -224,6 +226,7 @@ impl DataStore {
             }
         }
         for (flag, value) in &var.flags {
+            let Some(value) = value else { continue };
             if internal {
                 out.insert(flag.clone(), value.clone());
             } else if let Some(plain) = flag.strip_prefix("_defaultval_flag_") {
@@ -235,6 +238,14 @@ impl DataStore {
             }
         }
         (!out.is_empty()).then_some(out)
+    }
+
+    /// The flags of a variable that are set to `None` (BitBake's
+    /// `setVarFlag(name, flag, None)`), which BitBake lists among the flags
+    /// with no string value.
+    pub fn none_flags(&self, name: &str) -> impl Iterator<Item = &str> {
+        let flags = self.vars.get(name).map(|var| &var.flags);
+        flags.into_iter().flatten().filter(|(_, v)| v.is_none()).map(|(flag, _)| flag.as_str())
     }
 
     /// The names that ever got an `export` or `unexport` flag, sorted

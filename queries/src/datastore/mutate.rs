@@ -199,7 +199,7 @@ impl DataStore {
         if flag == "_content" {
             entry.content = Some(value.clone());
         } else {
-            entry.flags.insert(flag.to_owned(), value.clone());
+            entry.flags.insert(flag.to_owned(), Some(value.clone()));
         }
         if flag == "_defaultval" && var.contains(':') {
             self.index_overrides(var);
@@ -211,6 +211,18 @@ impl DataStore {
             self.exports.insert(var.to_owned());
         }
         Ok(())
+    }
+
+    /// Sets a flag to Python's `None`, as `setVarFlag(name, flag, None)`:
+    /// the flag is present but has no value, so it reads as unset and hides
+    /// its weak default. Used for flags, not for `_content`.
+    pub fn set_var_flag_none(&mut self, name: &str, flag: &str, prov: &Provenance) {
+        self.touch();
+        self.record(name, &Log::new(prov, "set"), Some(flag), "None");
+        self.var_mut(name).flags.insert(flag.to_owned(), None);
+        if flag == "export" || flag == "unexport" {
+            self.exports.insert(name.to_owned());
+        }
     }
 
     /// Deletes a variable, as BitBake's `delVar`: its value, flags and

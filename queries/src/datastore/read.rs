@@ -71,10 +71,11 @@ impl DataStore {
     /// A flag, or failing that its weak default.
     pub(super) fn flag_with_default(&self, name: &str, flag: &str) -> Option<&str> {
         let var = self.vars.get(name)?;
-        var.flags
-            .get(flag)
-            .or_else(|| var.flags.get(&format!("_defaultval_flag_{flag}")))
-            .map(String::as_str)
+        // A flag set to None hides its weak default.
+        match var.flags.get(flag) {
+            Some(value) => value.as_deref(),
+            None => var.flags.get(&format!("_defaultval_flag_{flag}")).and_then(Option::as_deref),
+        }
     }
 
     /// Expands `text` as BitBake's `expand(text, varname)`: references are

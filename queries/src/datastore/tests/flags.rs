@@ -145,3 +145,23 @@ fn variable_whose_last_flag_is_deleted_is_gone() {
     set(&mut d, "B", "b");
     assert_eq!(keys(&d), ["B"]);
 }
+
+#[test]
+fn a_flag_set_to_none_is_present_without_a_value() {
+    let mut d = base();
+    d.set_var_flag_none("foo", "flag1", &here());
+    d.set_var_flag_none("foo", "flagnovalue", &here());
+    // It reads as unset, and its weak default stays hidden.
+    assert_eq!(flag(&d, "foo", "flag1"), None);
+    assert_eq!(flag(&d, "foo", "flagnovalue"), None);
+    assert_eq!(d.none_flags("foo").collect::<Vec<_>>(), ["flag1", "flagnovalue"]);
+    assert_eq!(
+        d.get_var_flags("foo", false).unwrap(),
+        map(&[("flag2", "value of flag2"), ("flag3", "value of flag3")])
+    );
+    // Appending to it starts from nothing; deleting it removes it.
+    d.append_var_flag("foo", "flag1", "new", &here()).unwrap();
+    assert_eq!(flag(&d, "foo", "flag1").as_deref(), Some("new"));
+    d.del_var_flag("foo", "flagnovalue", &here());
+    assert_eq!(d.none_flags("foo").count(), 0);
+}
