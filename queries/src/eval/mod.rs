@@ -9,6 +9,7 @@
 //! [`file_statements`], so every file it reads (or looks for and misses)
 //! becomes a dependency of the query that runs it.
 
+mod export;
 mod include;
 mod statement;
 

@@ -96,9 +96,9 @@ impl Interpreter<'_> {
             Stmt::PythonDef { name, code } => {
                 self.define_function(name, code, &["func", "python"], site)?
             }
-            // FIXME: EXPORT_FUNCTIONS, addpylib and addfragments are read but
-            // not yet applied; the recipe datastore issue brings them.
-            Stmt::ExportFunctions { .. } | Stmt::AddPylib { .. } | Stmt::AddFragments { .. } => {}
+            Stmt::ExportFunctions { functions } => self.export_functions(functions, site)?,
+            // FIXME: addpylib and addfragments are read but not yet applied.
+            Stmt::AddPylib { .. } | Stmt::AddFragments { .. } => {}
         }
         Ok(())
     }
