@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rbake_queries::eval::ParseState;
+use rbake_queries::eval::{normalize, ParseState};
 use rbake_queries::recipe::{parse_recipe, RecipeId};
 use rbake_queries::recipes::recipe_set;
 use serde_json::{json, Map, Value};
@@ -188,7 +188,8 @@ fn dump_vars(
 /// looked up here.
 fn function_line(workspace: &Workspace, state: &ParseState, name: &str) -> Option<u32> {
     let site = state.function_sites.iter().find(|site| site.name == name)?;
-    let line = workspace.statement_first_line(&site.file, site.statement)?;
+    // Files are known to the database under their normal paths.
+    let line = workspace.statement_first_line(&normalize(&site.file), site.statement)?;
     Some(if site.python_def { line - 1 } else { line })
 }
 

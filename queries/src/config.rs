@@ -5,8 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::eval::{normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
-use crate::files::{file_exists, Db};
+use crate::eval::{
+    exists, normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState,
+};
+use crate::files::{directory, Db};
 
 /// How rbake was invoked: what BitBake's configuration depends on besides
 /// the files.
@@ -110,7 +112,7 @@ fn read_configuration(
         // BitBake reads the layers into a copy, so that only the names they
         // change have `${LAYERDIR}` replaced.
         interpreter.state.datastore = interpreter.state.datastore.create_copy();
-        read_layers(interpreter, db, &layers_conf)?;
+        read_layers(interpreter, db, cwd, &layers_conf)?;
     }
 
     if interpreter.get_var("BBPATH", None, &origin).is_empty() {
@@ -201,6 +203,7 @@ fn check_renamed_variables(interpreter: &mut Interpreter<'_>, origin: &Path) -> 
 fn read_layers(
     interpreter: &mut Interpreter<'_>,
     db: &dyn Db,
+    cwd: &Path,
     layers_conf: &Path,
 ) -> Result<(), Fatal> {
     let layers = interpreter.get_var("BBLAYERS", None, layers_conf);
@@ -210,18 +213,21 @@ fn read_layers(
     }
     let mut compat: Vec<(String, Vec<String>)> = Vec::new();
     let mut core_names: Vec<String> = Vec::new();
+    // Every layer directory is checked before any layer is read.
+    let is_dir = |layer: &&str| directory(db, &normalize(&cwd.join(layer))).entries(db).is_some();
+    let broken: Vec<&str> = layers.split_whitespace().filter(|layer| !is_dir(layer)).collect();
+    if !broken.is_empty() {
+        let message = format!("The following layer directories do not exist: {}", broken.join(" "));
+        interpreter.error(None, layers_conf, message);
+        return Err(Fatal);
+    }
     for layer in layers.split_whitespace() {
         let layer = layer.trim_end_matches('/');
-        let layer_conf = Path::new(layer).join("conf/layer.conf");
-        if !file_exists(db, &layer_conf) {
-            let message =
-                format!("the layer directory {layer} does not exist or has no conf/layer.conf");
-            interpreter.error(None, layers_conf, message);
-            return Err(Fatal);
-        }
         interpreter.set_internal("LAYERDIR", layer, layers_conf);
         interpreter.set_internal("LAYERDIR_RE", &regex::escape(layer), layers_conf);
-        interpreter.handle(&layer_conf, None)?;
+        // A relative layer.conf is found through BBPATH, as any other.
+        let layer_conf = Path::new(layer).join("conf/layer.conf");
+        read_config_file(interpreter, db, cwd, &layer_conf)?;
         for name in ["LAYERDIR", "LAYERDIR_RE"] {
             replace_references(interpreter, name, &layer_conf);
         }
@@ -356,7 +362,7 @@ fn find_config_file(
     let from_cwd =
         cwd.ancestors().filter(|dir| *dir != Path::new("/")).map(|dir| dir.join("conf").join(name));
     let candidates: Vec<PathBuf> = from_bbpath.chain(from_cwd).map(|path| cwd.join(path)).collect();
-    candidates.into_iter().find(|path| file_exists(db, path))
+    candidates.into_iter().find(|path| exists(db, path))
 }
 
 /// A configuration file named on the command line or by the cooker:
@@ -368,7 +374,7 @@ fn read_config_file(
     name: &Path,
 ) -> Result<(), Fatal> {
     let path = if name.is_absolute() {
-        Some(name.to_path_buf()).filter(|path| file_exists(db, path))
+        Some(name.to_path_buf()).filter(|path| exists(db, path))
     } else {
         let bbpath = interpreter.get_var("BBPATH", None, cwd);
         let (found, tried) = which(db, cwd, &bbpath, &name.to_string_lossy());
@@ -378,7 +384,9 @@ fn read_config_file(
         found
     };
     match path {
-        Some(path) => interpreter.handle(&path, None),
+        Some(path) if name.is_absolute() => interpreter.handle(&path, None),
+        // BitBake marks the candidates it tried, and not the file it found.
+        Some(path) => interpreter.handle_found(&path, None),
         None => {
             interpreter.error(None, name, format!("cannot find {} through BBPATH", name.display()));
             Err(Fatal)

@@ -27,17 +27,26 @@ pub fn which(
         let joined = Path::new(entry).join(item);
         tried.push(joined.clone());
         if joined.is_absolute() {
-            if file_exists(db, &joined) {
+            if exists(db, &joined) {
                 return (Some(joined), tried);
             }
             continue;
         }
         let candidate = normalize(&cwd.join(&joined));
-        if file_exists(db, &candidate) {
+        if exists(db, &candidate) {
             return (Some(candidate), tried);
         }
     }
     (None, tried)
+}
+
+/// Whether the file at `path` exists, looked up by its normal form.
+/// BitBake keeps paths spelt as found (`build/../layer/conf/x.conf`), but
+/// the database holds one input per file, under its normal path. Lexical
+/// normalisation differs from the system's only where a directory before
+/// a `..` is a symbolic link.
+pub(crate) fn exists(db: &dyn Db, path: &Path) -> bool {
+    file_exists(db, &normalize(path))
 }
 
 /// Removes `.` and resolves `..` lexically, as `os.path.abspath` does.
@@ -119,7 +128,7 @@ impl Interpreter<'_> {
             }
             found
         };
-        if let Some(path) = path.filter(|path| file_exists(self.db, path)) {
+        if let Some(path) = path.filter(|path| exists(self.db, path)) {
             return self.handle(&path, Some(site));
         }
         // BitBake's reader refuses a name it has no reader for before it
@@ -177,7 +186,7 @@ impl Interpreter<'_> {
                     found
                 };
                 last_candidate = candidate.clone().unwrap_or(relative);
-                if candidate.as_deref().is_some_and(|path| file_exists(self.db, path)) {
+                if candidate.as_deref().is_some_and(|path| exists(self.db, path)) {
                     found = candidate;
                     break;
                 }
@@ -198,7 +207,24 @@ impl Interpreter<'_> {
     /// Reads the file at `path` with the reader its extension selects, as
     /// BitBake's `parse.handle` does for an included file: `FILE` names it
     /// while its statements run (classes keep the includer's `FILE`).
+    /// The path is marked as a dependency, as BitBake marks an absolute
+    /// name it is given.
     pub(crate) fn handle(&mut self, path: &Path, site: Option<&Site<'_>>) -> Result<(), Fatal> {
+        self.read_file(path, site, true)
+    }
+
+    /// [`Interpreter::handle`] for a file that BitBake was given by a
+    /// relative name and found through BBPATH itself: only the candidates
+    /// it tried are marked (the caller's part), not the path it found.
+    pub(crate) fn handle_found(
+        &mut self,
+        path: &Path,
+        site: Option<&Site<'_>>,
+    ) -> Result<(), Fatal> {
+        self.read_file(path, site, false)
+    }
+
+    fn read_file(&mut self, path: &Path, site: Option<&Site<'_>>, mark: bool) -> Result<(), Fatal> {
         let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or_default();
         if !matches!(extension, "conf" | "bb" | "bbclass" | "inc" | "bbappend") {
             let origin = site.map_or(path, |site| site.path);
@@ -214,7 +240,9 @@ impl Interpreter<'_> {
             self.error(site, origin, message);
             return Err(Fatal);
         }
-        self.mark_dependency(path);
+        if mark {
+            self.mark_dependency(path);
+        }
         let old_file = self.state.datastore.get_var("FILE", false).ok().flatten();
         let sets_file =
             extension != "bbclass" && old_file.as_deref() != Some(&*path.to_string_lossy());

@@ -20,6 +20,7 @@ use crate::datastore::{DataStore, Provenance};
 use crate::files::Db;
 use crate::lower::file_statements;
 
+pub(crate) use include::exists;
 pub use include::{normalize, which};
 
 /// How bad a diagnostic is.
@@ -160,7 +161,8 @@ impl<'db> Interpreter<'db> {
 
     /// Runs the statements of the file at `path` (absolute).
     fn eval_statements(&mut self, path: &Path) -> Result<(), Fatal> {
-        let file = crate::files::source_file(self.db, path);
+        // The database knows each file under its normal path.
+        let file = crate::files::source_file(self.db, &normalize(path));
         let statements = file_statements(self.db, file).clone();
         let file_name: Arc<str> = path.to_string_lossy().into();
         for (index, statement) in statements.iter().enumerate() {
