@@ -1,0 +1,1 @@
+addtask build

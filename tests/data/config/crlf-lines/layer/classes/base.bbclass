@@ -1,0 +1,4 @@
+do_crlf() {
+	echo crlf
+}
+addtask crlf
