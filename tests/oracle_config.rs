@@ -141,7 +141,7 @@ fn check_directory(directory: &str, minimum: usize) {
 
 #[test]
 fn configuration_matches_bitbake() {
-    check_directory("config", 2);
+    check_directory("config", 20);
 }
 
 /// Recipes without inline Python: their variables, task lists and task
