@@ -5,7 +5,8 @@
 //! `_defaultval_flag_X`), and the queued `:append`, `:prepend` and `:remove`
 //! operations, each with its optional override condition. Beside them it
 //! keeps the override index (which names are override variants of which
-//! other name), the export list and the history of every change.
+//! other name), the export list, the history of every change and the names
+//! changed since the datastore was copied (BitBake's local keys).
 //!
 //! The semantics follow BitBake's `DataSmart` closely, quirks included, so
 //! that the values computed here are the values BitBake computes. Where this
