@@ -115,7 +115,10 @@ impl Interpreter<'_> {
     ) -> Result<(), Fatal> {
         let prov = site.provenance();
         let datastore = self.datastore();
-        if datastore.get_var(name, false).ok().flatten().is_some() {
+        // BitBake tests the old value's truth: an empty body (an empty
+        // function) does not count, and its flags stay.
+        let old = datastore.get_var(name, false).ok().flatten();
+        if old.is_some_and(|old| !old.is_empty()) {
             datastore.del_var_flag(name, "python", &prov);
             datastore.del_var_flag(name, "fakeroot", &prov);
         }

@@ -375,3 +375,15 @@ fn a_relative_layer_is_read_through_bbpath_and_marked_as_tried() {
         [Path::new("/build/conf/bitbake.conf"), Path::new("/build/../layer/conf/bitbake.conf")]
     );
 }
+
+#[test]
+fn a_function_over_an_empty_one_keeps_its_flags() {
+    let base = "python empty() {\n}\nempty() {\n\techo shell\n}\n\
+        python full() {\n    pass\n}\nfull() {\n\techo shell\n}\n";
+    let db = db_with(&[("/layer/conf/bitbake.conf", ""), ("/layer/classes/base.bbclass", base)]);
+    let config = config(&db, invocation(&db, "/work", &[("BBPATH", "/layer")]));
+    assert_eq!(config.diagnostics, []);
+    let python = |name: &str| config.state.datastore.get_var_flag(name, "python", false).unwrap();
+    assert_eq!(python("empty").as_deref(), Some("1"));
+    assert_eq!(python("full"), None);
+}

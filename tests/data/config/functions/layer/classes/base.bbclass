@@ -76,3 +76,16 @@ looks_like_metadata() {
 	inherit nothing
 }
 EXTRA = "extra"
+
+# An empty Python function has an empty value, which does not count as a
+# definition: a shell function defined over it keeps the python flag.
+python emptypy() {
+}
+emptypy() {
+	echo shell body
+}
+# A flag set before any definition stays too.
+preflagged[python] = "1"
+preflagged() {
+	echo shell
+}
