@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::datastore::{DataStore, Provenance};
 use crate::eval::{
     exists, normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState,
 };
@@ -85,17 +86,7 @@ fn read_configuration(
     cwd: &Path,
 ) -> Result<(), Fatal> {
     let origin = cwd.join("<environment>");
-    let env = invocation.env(db);
-    let approved = approved_variables(env);
-    for (name, value) in env {
-        if approved.as_ref().is_none_or(|approved| approved.contains(name)) {
-            interpreter.set_internal(name, value, &origin);
-            if EXPORTED.contains(&name.as_str()) {
-                let prov = crate::datastore::Provenance::new("<environment>", 0);
-                let _ = interpreter.datastore().set_var_flag(name, "export", "True", &prov);
-            }
-        }
-    }
+    read_environment(interpreter, invocation.env(db), &origin)?;
     interpreter.set_internal("BB_CURRENT_MC", "", &origin);
 
     for file in invocation.prefiles(db) {
@@ -193,6 +184,49 @@ fn check_renamed_variables(interpreter: &mut Interpreter<'_>, origin: &Path) -> 
         return Ok(());
     }
     for message in messages {
+        interpreter.error(None, origin, message);
+    }
+    Err(Fatal)
+}
+
+/// The variables BitBake takes from the environment. The whole environment
+/// is first set in a datastore of its own, and each value passed through is
+/// taken from there expanded, so a `${NAME}` in it refers to the
+/// environment's NAME. A name BitBake refuses (a renamed variable, the old
+/// override syntax) or a value that cannot be expanded stops it.
+fn read_environment(
+    interpreter: &mut Interpreter<'_>,
+    env: &[(String, String)],
+    origin: &Path,
+) -> Result<(), Fatal> {
+    let prov = Provenance::new("<environment>", 0);
+    let mut saved = DataStore::new();
+    let mut errors = Vec::new();
+    for (name, value) in env {
+        if let Some((_, new)) = RENAMED_VARIABLES.iter().find(|(old, _)| old == name) {
+            errors.push(format!("Shell environment variable {name} has been renamed to {new}"));
+        }
+        if let Err(error) = saved.set_var(name, value.clone(), false, &prov) {
+            errors.push(error.to_string());
+        }
+    }
+    let approved = approved_variables(env);
+    for (name, _) in env {
+        if !approved.as_ref().is_none_or(|approved| approved.contains(name)) {
+            continue;
+        }
+        match saved.get_var(name, true) {
+            Ok(value) => interpreter.set_internal(name, &value.unwrap_or_default(), origin),
+            Err(error) => errors.push(error.to_string()),
+        }
+        if EXPORTED.contains(&name.as_str()) {
+            let _ = interpreter.datastore().set_var_flag(name, "export", "True", &prov);
+        }
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    for message in errors {
         interpreter.error(None, origin, message);
     }
     Err(Fatal)

@@ -387,3 +387,29 @@ fn a_function_over_an_empty_one_keeps_its_flags() {
     assert_eq!(python("empty").as_deref(), Some("1"));
     assert_eq!(python("full"), None);
 }
+
+#[test]
+fn environment_values_are_expanded_among_the_environment() {
+    let db = db_with(&[
+        ("/layer/conf/bitbake.conf", "BAR = \"from the configuration\"\n"),
+        ("/layer/classes/base.bbclass", ""),
+    ]);
+    let env = [
+        ("BBPATH", "/layer"),
+        ("BB_ENV_PASSTHROUGH_ADDITIONS", "REFERS BAR"),
+        ("REFERS", "${BAR}-x"),
+        ("BAR", "bar"),
+    ];
+    let passed = config(&db, invocation(&db, "/work", &env));
+    assert_eq!(passed.diagnostics, []);
+    assert_eq!(passed.state.datastore.get_var("REFERS", false).unwrap().as_deref(), Some("bar-x"));
+
+    let env = [("BBPATH", "/layer"), ("BB_ENV_WHITELIST", "X"), ("LOOP", "${LOOP}")];
+    let config = config(&db, invocation(&db, "/work", &env));
+    assert!(config.failed);
+    let messages: Vec<&str> = config.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["Shell environment variable BB_ENV_WHITELIST has been renamed to BB_ENV_PASSTHROUGH"]
+    );
+}

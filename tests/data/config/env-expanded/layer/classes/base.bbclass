@@ -1,0 +1,1 @@
+# The class every configuration inherits.
