@@ -237,9 +237,15 @@ fn layer_table(
             match regex::Regex::new(&format!("^(?:{pattern})")) {
                 Ok(regex) => Some(regex),
                 Err(_) => {
+                    // The statement that set the pattern is the place to fix.
+                    let variable = format!("BBFILE_PATTERN_{name}");
+                    let (file, statement) = match datastore.history(&variable).last() {
+                        Some(entry) => (PathBuf::from(&*entry.file), Some(entry.statement)),
+                        None => (origin.to_path_buf(), None),
+                    };
                     diagnostics.push(Diagnostic {
-                        file: origin.to_path_buf(),
-                        statement: None,
+                        file,
+                        statement,
                         severity: Severity::Error,
                         message: format!(
                             "BBFILE_PATTERN_{name} is not a valid regular expression: {pattern}"

@@ -81,3 +81,17 @@ fn a_new_recipe_file_is_found() {
     assert_eq!(set.recipes[1].path, Path::new("/l/one/recipes-core/hello/hello_2.0.bb"));
     assert_eq!(set.recipes[1].appends.len(), 1);
 }
+
+#[test]
+fn a_bad_layer_pattern_is_reported_where_it_is_set() {
+    let (db, invocation) = setup();
+    db.system.write(
+        "/l/two/conf/layer.conf",
+        "BBFILE_COLLECTIONS += \"two\"\nBBFILE_PATTERN_two = \"^(\"\n",
+    );
+    let set = recipe_set(&db, invocation);
+    let diagnostic =
+        set.diagnostics.iter().find(|d| d.message.starts_with("BBFILE_PATTERN_two")).unwrap();
+    assert_eq!(diagnostic.file, Path::new("/l/two/conf/layer.conf"));
+    assert_eq!(diagnostic.statement, Some(1));
+}
