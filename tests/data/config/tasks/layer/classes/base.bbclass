@@ -37,3 +37,7 @@ do_build[noexec] = "1"
 do_install[depends] = "other:do_populate"
 do_compile[dirs] = "${B}"
 B = "/build"
+
+# addtask does not expand its arguments; deltask does.
+TASKNAME = "expanded"
+addtask ${TASKNAME} after ${TASKNAME}_dep before do_${TASKNAME}_next
