@@ -14,7 +14,7 @@
 use crate::event::{Event, Span};
 use crate::lexer::{lex_name, lex_template, TextMode};
 use crate::lines::is_py_space;
-use crate::{FileKind, Severity, SyntaxKind::*};
+use crate::{FileKind, Severity, SyntaxKind, SyntaxKind::*};
 
 /// A diagnostic over a range of the logical line.
 #[derive(Clone, Debug)]
@@ -42,18 +42,46 @@ pub(crate) struct LineSink<'e> {
 }
 
 impl LineSink<'_> {
-    fn token(&mut self, kind: crate::SyntaxKind, start: usize, end: usize) {
+    fn token(&mut self, kind: SyntaxKind, start: usize, end: usize) {
         if start < end {
             self.events.push(Event::token(kind, start, end));
         }
     }
 
-    fn start(&mut self, kind: crate::SyntaxKind) {
+    fn start(&mut self, kind: SyntaxKind) {
         self.events.push(Event::Start(kind));
     }
 
     fn finish(&mut self) {
         self.events.push(Event::Finish);
+    }
+
+    /// `[flag]`, where `flag` spans the name between the brackets.
+    fn flag(&mut self, flag: Span) {
+        self.start(FLAG);
+        self.token(L_BRACK, flag.start - 1, flag.start);
+        self.token(IDENT, flag.start, flag.end);
+        self.token(R_BRACK, flag.end, flag.end + 1);
+        self.finish();
+    }
+
+    /// A directive whose arguments, from `args_start` to the end of `s`,
+    /// are words: `KEYWORD ARGS`.
+    fn word_directive(
+        &mut self,
+        s: &str,
+        node: SyntaxKind,
+        keyword: SyntaxKind,
+        keyword_len: usize,
+        args_start: usize,
+    ) {
+        self.start(node);
+        self.token(keyword, 0, keyword_len);
+        self.token(WHITESPACE, keyword_len, args_start);
+        self.start(ARGS);
+        lex_template(&s[args_start..], args_start, TextMode::Words, self.events);
+        self.finish();
+        self.finish();
     }
 
     fn diagnostic(&mut self, start: usize, end: usize, severity: Severity, message: String) {
@@ -159,20 +187,14 @@ fn keyword_args(s: &str, keyword: &str) -> Option<usize> {
 fn simple_directive(
     s: &str,
     keyword: &str,
-    keyword_kind: crate::SyntaxKind,
-    node: crate::SyntaxKind,
+    keyword_kind: SyntaxKind,
+    node: SyntaxKind,
     sink: &mut LineSink<'_>,
 ) -> bool {
     let Some(args_start) = keyword_args(s, keyword) else {
         return false;
     };
-    sink.start(node);
-    sink.token(keyword_kind, 0, keyword.len());
-    sink.token(WHITESPACE, keyword.len(), args_start);
-    sink.start(ARGS);
-    lex_template(&s[args_start..], args_start, TextMode::Words, sink.events);
-    sink.finish();
-    sink.finish();
+    sink.word_directive(s, node, keyword_kind, keyword.len(), args_start);
     true
 }
 
@@ -180,8 +202,8 @@ fn simple_directive(
 fn task_directive(
     s: &str,
     keyword: &str,
-    keyword_kind: crate::SyntaxKind,
-    node: crate::SyntaxKind,
+    keyword_kind: SyntaxKind,
+    node: SyntaxKind,
     sink: &mut LineSink<'_>,
 ) -> bool {
     let Some(mut args_start) = keyword_args(s, keyword) else {
@@ -283,12 +305,12 @@ struct AssignmentMatch {
     export: Option<usize>,
     name: Span,
     flag: Option<Span>,
-    op_kind: crate::SyntaxKind,
+    op_kind: SyntaxKind,
     op: Span,
     value: Span,
 }
 
-const OPERATORS: [(&str, crate::SyntaxKind); 8] = [
+const OPERATORS: [(&str, SyntaxKind); 8] = [
     (":=", COLON_EQ),
     ("??=", DOUBLE_QUESTION_EQ),
     ("?=", QUESTION_EQ),
@@ -331,7 +353,7 @@ fn match_assignment(s: &str) -> Option<AssignmentMatch> {
     None
 }
 
-fn match_op_and_value(s: &str, pos: usize) -> Option<(crate::SyntaxKind, Span, Span)> {
+fn match_op_and_value(s: &str, pos: usize) -> Option<(SyntaxKind, Span, Span)> {
     let op_start = space_end(s, pos);
     let rest = &s[op_start..];
     let (text, kind) = OPERATORS.iter().find(|(text, _)| rest.starts_with(text))?;
@@ -363,11 +385,7 @@ fn assignment(s: &str, sink: &mut LineSink<'_>) -> bool {
     sink.finish();
     let mut after_name = m.name.end;
     if let Some(flag) = m.flag {
-        sink.start(FLAG);
-        sink.token(L_BRACK, flag.start - 1, flag.start);
-        sink.token(IDENT, flag.start, flag.end);
-        sink.token(R_BRACK, flag.end, flag.end + 1);
-        sink.finish();
+        sink.flag(flag);
         after_name = flag.end + 1;
     }
     sink.token(WHITESPACE, after_name, m.op.start);
@@ -446,11 +464,7 @@ fn unset_statement(s: &str, sink: &mut LineSink<'_>) -> bool {
     lex_name(&s[name_start..name_end], name_start, sink.events);
     sink.finish();
     if let Some(flag) = flag {
-        sink.start(FLAG);
-        sink.token(L_BRACK, flag.start - 1, flag.start);
-        sink.token(IDENT, flag.start, flag.end);
-        sink.token(R_BRACK, flag.end, flag.end + 1);
-        sink.finish();
+        sink.flag(flag);
     }
     sink.finish();
     true
@@ -460,7 +474,7 @@ fn unset_statement(s: &str, sink: &mut LineSink<'_>) -> bool {
 /// `addfragments PATH VAR VAR VAR`: directives whose arguments BitBake
 /// splits into a fixed number of groups.
 fn grouped_directive(s: &str, kind: FileKind, sink: &mut LineSink<'_>) -> bool {
-    let candidates: [(&str, crate::SyntaxKind, crate::SyntaxKind, usize); 2] = [
+    let candidates: [(&str, SyntaxKind, SyntaxKind, usize); 2] = [
         ("addpylib", ADDPYLIB_KW, ADDPYLIB, 2),
         ("addfragments", ADDFRAGMENTS_KW, ADDFRAGMENTS, 4),
     ];
@@ -474,13 +488,7 @@ fn grouped_directive(s: &str, kind: FileKind, sink: &mut LineSink<'_>) -> bool {
         if !has_space_separated_groups(&s[args_start..], groups) {
             continue;
         }
-        sink.start(node);
-        sink.token(keyword_kind, 0, keyword.len());
-        sink.token(WHITESPACE, keyword.len(), args_start);
-        sink.start(ARGS);
-        lex_template(&s[args_start..], args_start, TextMode::Words, sink.events);
-        sink.finish();
-        sink.finish();
+        sink.word_directive(s, node, keyword_kind, keyword.len(), args_start);
         return true;
     }
     false
@@ -517,7 +525,7 @@ fn function_header(s: &str, sink: &mut LineSink<'_>) -> bool {
         return false;
     }
     let bytes = s.as_bytes();
-    let mut keywords: Vec<(crate::SyntaxKind, Span)> = Vec::new();
+    let mut keywords: Vec<(SyntaxKind, Span)> = Vec::new();
     let mut pos = 0;
     loop {
         let rest = &s[pos..];

@@ -1,14 +1,27 @@
 //! The kinds of tokens and nodes in a BitBake syntax tree, and the rowan
 //! language that ties them to `rowan`'s untyped tree.
 
-/// Every token and node kind. Tokens come first, nodes after `ROOT`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u16)]
-#[allow(non_camel_case_types)]
-pub enum SyntaxKind {
+/// Declares the kinds once: the enum, and the table that maps raw values
+/// back to kinds without `unsafe`.
+macro_rules! syntax_kinds {
+    ($($(#[$doc:meta])* $kind:ident,)*) => {
+        /// Every token and node kind. Tokens come first, nodes after `ROOT`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[repr(u16)]
+        #[allow(non_camel_case_types)]
+        pub enum SyntaxKind {
+            $($(#[$doc])* $kind,)*
+        }
+
+        /// Every kind, in declaration order, so that `ALL_KINDS[k as usize] == k`.
+        const ALL_KINDS: &[SyntaxKind] = &[$(SyntaxKind::$kind,)*];
+    };
+}
+
+syntax_kinds! {
     // Trivia.
     /// Horizontal white space.
-    WHITESPACE = 0,
+    WHITESPACE,
     /// `\n`, `\r\n` or `\r`.
     NEWLINE,
     /// A backslash at the end of a line, with the white space and the line
@@ -145,9 +158,6 @@ pub enum SyntaxKind {
 use SyntaxKind::*;
 
 impl SyntaxKind {
-    /// The last kind; every `u16` up to it is a valid kind.
-    const LAST: SyntaxKind = ERROR;
-
     /// Whether the kind is trivia: white space, line breaks, continuations
     /// and comments.
     pub fn is_trivia(self) -> bool {
@@ -163,86 +173,13 @@ impl SyntaxKind {
     }
 
     fn from_raw(raw: u16) -> SyntaxKind {
-        assert!(raw <= SyntaxKind::LAST as u16, "invalid syntax kind {raw}");
-        // The enum is `repr(u16)` and dense from zero to `LAST`; a table
-        // avoids `unsafe` transmutes.
-        ALL_KINDS[raw as usize]
+        // Raw values only ever come from kinds this crate made.
+        match ALL_KINDS.get(raw as usize) {
+            Some(kind) => *kind,
+            None => panic!("invalid syntax kind {raw}"),
+        }
     }
 }
-
-const ALL_KINDS: [SyntaxKind; SyntaxKind::LAST as usize + 1] = [
-    WHITESPACE,
-    NEWLINE,
-    LINE_CONT,
-    COMMENT,
-    EQ,
-    COLON_EQ,
-    QUESTION_EQ,
-    DOUBLE_QUESTION_EQ,
-    PLUS_EQ,
-    EQ_PLUS,
-    DOT_EQ,
-    EQ_DOT,
-    COLON,
-    L_BRACK,
-    R_BRACK,
-    L_PAREN,
-    R_PAREN,
-    L_CURLY,
-    R_CURLY,
-    QUOTE,
-    DOLLAR_CURLY,
-    DOLLAR_CURLY_AT,
-    IDENT,
-    WORD,
-    TEXT,
-    PYTHON_TEXT,
-    BODY_TEXT,
-    ERROR_TEXT,
-    EXPORT_KW,
-    UNSET_KW,
-    INCLUDE_KW,
-    INCLUDE_ALL_KW,
-    REQUIRE_KW,
-    INHERIT_KW,
-    INHERIT_DEFER_KW,
-    ADDTASK_KW,
-    DELTASK_KW,
-    AFTER_KW,
-    BEFORE_KW,
-    ADDHANDLER_KW,
-    ADDPYLIB_KW,
-    ADDFRAGMENTS_KW,
-    EXPORT_FUNCTIONS_KW,
-    PYTHON_KW,
-    FAKEROOT_KW,
-    DEF_KW,
-    ROOT,
-    ASSIGNMENT,
-    VAR_NAME,
-    FLAG,
-    VALUE,
-    VAR_REF,
-    PYTHON_EXPR,
-    EXPORT,
-    UNSET,
-    INCLUDE,
-    INCLUDE_ALL,
-    REQUIRE,
-    INHERIT,
-    INHERIT_DEFER,
-    ADDTASK,
-    DELTASK,
-    ADDHANDLER,
-    ADDPYLIB,
-    ADDFRAGMENTS,
-    EXPORT_FUNCTIONS,
-    ARGS,
-    FUNCTION,
-    PYTHON_DEF,
-    BODY,
-    ERROR,
-];
 
 impl From<SyntaxKind> for rowan::SyntaxKind {
     fn from(kind: SyntaxKind) -> Self {
