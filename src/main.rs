@@ -6,7 +6,6 @@ mod getvar_cmd;
 mod parse_cmd;
 mod recipes_cmd;
 mod syntax_cmd;
-mod system;
 mod workspace;
 
 use std::process::ExitCode;

@@ -12,7 +12,7 @@ use rbake_queries::lower::file_statement_positions;
 use rbake_queries::RootDatabase;
 
 use crate::cli::GlobalArgs;
-use crate::system::OsSystem;
+use rbake_queries::os_system::OsSystem;
 
 /// A database and the invocation whose configuration it reads.
 pub struct Workspace {

@@ -10,6 +10,7 @@ pub mod eval;
 pub mod files;
 pub mod glob;
 pub mod lower;
+pub mod os_system;
 pub mod recipe;
 pub mod recipes;
 #[cfg(test)]

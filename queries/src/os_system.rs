@@ -1,8 +1,9 @@
-//! The real file system behind the query database's file inputs.
+//! The real file system behind the file inputs: the one implementation of
+//! [`System`] that touches the disk.
 
 use std::path::Path;
 
-use rbake_queries::files::{DirEntry, System};
+use crate::files::{DirEntry, System};
 
 /// Reads files from disk. Text that is not UTF-8 is decoded lossily; the
 /// parser reports it.
