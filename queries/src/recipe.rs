@@ -82,7 +82,13 @@ pub fn parse_recipe<'db>(
                 Some((class, rest)) => (class, rest.split(':').next().unwrap_or(rest)),
                 None => (extension, extension),
             };
-            interpreter.state = base.clone();
+            // A fresh interpreter, so that the files the main datastore
+            // marked as dependencies during finalisation count again.
+            let diagnostics = std::mem::take(&mut interpreter.diagnostics);
+            interpreter = Interpreter::new(db, base.clone(), invocation.cwd(db).clone());
+            interpreter.class_type = ClassType::Recipe;
+            interpreter.base_depends = config.state.depends.clone();
+            interpreter.diagnostics = diagnostics;
             if class == extension {
                 interpreter.set_internal("PN", &format!("{pn}-{extension}"), &path);
             } else {

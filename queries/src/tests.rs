@@ -2,4 +2,5 @@
 
 mod config;
 mod incremental;
+mod recipe;
 mod recipes;
