@@ -1,0 +1,3 @@
+PN = "app-extra"
+PV = "1.0"
+ORDER = "extra"

@@ -1,0 +1,2 @@
+ORDER += "percent"
+APPENDED_FILE = "${FILE}"

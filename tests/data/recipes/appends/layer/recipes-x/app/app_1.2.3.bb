@@ -1,0 +1,3 @@
+PN = "app"
+PV = "1.2.3"
+ORDER = "recipe"

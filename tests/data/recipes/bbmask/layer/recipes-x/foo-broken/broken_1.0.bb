@@ -1,0 +1,1 @@
+neither is this

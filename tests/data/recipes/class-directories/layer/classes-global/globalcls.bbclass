@@ -1,0 +1,1 @@
+GLOBAL_WHERE = "classes-global"

@@ -1,0 +1,5 @@
+PN = "c"
+PV = "1.0"
+LAYERCLASS = "onlyclasses"
+inherit both
+inherit ${LAYERCLASS}

@@ -1,0 +1,1 @@
+BOTH_WHERE = "other classes-recipe"

@@ -1,0 +1,1 @@
+ONLY_WHERE = "other classes-recipe"

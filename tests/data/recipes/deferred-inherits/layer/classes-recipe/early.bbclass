@@ -1,0 +1,1 @@
+SEQ .= " early"

@@ -1,0 +1,2 @@
+LATE_SEEN = "${ORDER_MARK}"
+SEQ .= " late"

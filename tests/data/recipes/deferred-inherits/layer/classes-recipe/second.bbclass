@@ -1,0 +1,2 @@
+SEQ .= " second"
+inherit late

@@ -1,0 +1,2 @@
+SEQ .= " append"
+inherit_defer first

@@ -1,0 +1,3 @@
+PN = "c"
+PV = "1.0"
+inherit cmake

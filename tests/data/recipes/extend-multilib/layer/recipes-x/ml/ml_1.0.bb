@@ -1,0 +1,6 @@
+PN = "ml"
+PV = "1.0"
+LIBDIR = "lib"
+LIBDIR:virtclass-multilib-lib32 = "lib32"
+PKG = "${MLPREFIX}${PN}"
+BBCLASSEXTEND = "native multilib:lib32 multilib:lib64"

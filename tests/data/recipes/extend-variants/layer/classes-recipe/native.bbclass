@@ -1,0 +1,3 @@
+CLASSOVERRIDE = "class-native"
+BBEXTRA = "native"
+DEPENDS:append = " base-native"

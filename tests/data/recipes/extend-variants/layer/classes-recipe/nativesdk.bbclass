@@ -1,0 +1,6 @@
+CLASSOVERRIDE = "class-nativesdk"
+BBEXTRA = "sdk"
+sdk_task() {
+	:
+}
+addtask sdk_task after do_compile before do_build

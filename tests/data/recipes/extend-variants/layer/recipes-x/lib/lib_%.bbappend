@@ -1,0 +1,2 @@
+EXTRA_DATA:class-native = "only-native"
+BBCLASSEXTEND:append = " "

@@ -1,0 +1,2 @@
+APPEND_FILE := "${FILE}"
+include f.inc

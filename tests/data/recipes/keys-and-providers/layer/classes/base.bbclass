@@ -1,0 +1,14 @@
+do_fetch() {
+	echo fetch ${PN}
+}
+do_compile() {
+	echo compile ${S}
+}
+python do_build() {
+    pass
+}
+addtask fetch
+addtask compile after do_fetch
+addtask build after do_compile
+do_build[noexec] = "1"
+do_compile[depends] = "virtual/compiler:do_build plain:do_fetch"

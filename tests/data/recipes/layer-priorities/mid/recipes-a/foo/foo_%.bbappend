@@ -1,0 +1,2 @@
+TRAIL .= " mid"
+FROM_MID = "${PN}"

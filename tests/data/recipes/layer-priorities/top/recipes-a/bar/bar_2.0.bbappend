@@ -1,0 +1,1 @@
+EXTRA = "top ${BBFILE_PRIORITY_top}"

@@ -1,0 +1,1 @@
+TRAIL .= " top"
