@@ -69,15 +69,34 @@ pub fn parse_recipe<'db>(
     };
     interpreter.set_internal("BBFILES_PRIORITIZED", &set.prioritized_patterns, &path);
     let result = read_recipe(&mut interpreter, &path, &parsed.appends, layer.as_deref());
-    let base = interpreter.state.clone();
+    let mut base = interpreter.state.clone();
     if result.is_ok() {
         finalize(&mut interpreter, &path);
-        let main = interpreter.state.clone();
+        let mut main = interpreter.state.clone();
         let extended =
             main.datastore.get_var("BBCLASSEXTEND", true).ok().flatten().unwrap_or_default();
         let pn = main.datastore.get_var("PN", true).ok().flatten().unwrap_or_default();
+        if !extended.is_empty() {
+            // BitBake sets the expanded list on the datastore the variants
+            // copy, which the finalised one still reads through.
+            let prov = Provenance::new(path.to_string_lossy(), 0);
+            for state in [&mut base, &mut main] {
+                if let Err(error) =
+                    state.datastore.set_var("BBCLASSEXTEND", &extended, false, &prov)
+                {
+                    interpreter.error(None, &path, error.to_string());
+                }
+            }
+        }
         parsed.variants.push(Variant { name: String::new(), state: main });
+        // BitBake keys the variants by name, so a repeated name counts once.
+        let mut extensions: Vec<&str> = Vec::new();
         for extension in extended.split_whitespace() {
+            if !extensions.contains(&extension) {
+                extensions.push(extension);
+            }
+        }
+        for extension in extensions {
             let (class, variant) = match extension.split_once(':') {
                 Some((class, rest)) => (class, rest.split(':').next().unwrap_or(rest)),
                 None => (extension, extension),
@@ -158,8 +177,11 @@ fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) {
         });
     }
     resolve_virtual_providers(interpreter, path, &prov);
+    // `add_tasks` flags each task under its expanded name.
     for task in interpreter.state.tasks.clone() {
-        let _ = interpreter.state.datastore.set_var_flag(&task, "task", "1", &prov);
+        let datastore = &mut interpreter.state.datastore;
+        let task = datastore.expand(&task, None).map_or(task, |expanded| expanded.value);
+        let _ = datastore.set_var_flag(&task, "task", "1", &prov);
     }
     let included: Vec<String> = interpreter
         .base_depends

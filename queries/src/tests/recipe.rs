@@ -12,21 +12,9 @@ use crate::test_db::TestDb;
 /// copies.
 #[test]
 fn a_variant_lists_the_classes_it_inherits_late() {
-    let db = TestDb::default();
-    for (path, text) in [
-        ("/l/conf/bitbake.conf", "BBFILES = \"/l/recipes/*.bb\"\n"),
-        ("/l/classes/base.bbclass", ""),
-        ("/l/classes/native.bbclass", "CLASS = \"native\"\n"),
-        (
-            "/l/recipes/hello_1.0.bb",
-            "PN = \"hello\"\ninherit_defer native\nBBCLASSEXTEND = \"native\"\n",
-        ),
-    ] {
-        db.system.write(path, text);
-    }
-    let env = vec![("BBPATH".to_owned(), "/l".to_owned())];
-    let invocation = Invocation::new(&db, PathBuf::from("/build"), env, Vec::new(), Vec::new());
-    let recipe = RecipeId::new(&db, PathBuf::from("/l/recipes/hello_1.0.bb"));
+    let (db, invocation) =
+        parse_one("PN = \"hello\"\ninherit_defer native\nBBCLASSEXTEND = \"native\"\n");
+    let recipe = RecipeId::new(&db, PathBuf::from("/l/recipes/r_1.0.bb"));
     let parsed = parse_recipe(&db, invocation, recipe);
     assert!(!parsed.failed, "{:?}", parsed.diagnostics);
     let names: Vec<&str> = parsed.variants.iter().map(|v| v.name.as_str()).collect();
@@ -40,4 +28,48 @@ fn a_variant_lists_the_classes_it_inherits_late() {
             variant.name
         );
     }
+}
+
+/// Parses `/l/recipes/r_1.0.bb` with `text` over an empty configuration.
+fn parse_one(text: &str) -> (TestDb, Invocation) {
+    let db = TestDb::default();
+    for (path, text) in [
+        ("/l/conf/bitbake.conf", "BBFILES = \"/l/recipes/*.bb\"\n"),
+        ("/l/classes/base.bbclass", ""),
+        ("/l/classes/native.bbclass", "OVERRIDES = \"class-native\"\n"),
+        ("/l/recipes/r_1.0.bb", text),
+    ] {
+        db.system.write(path, text);
+    }
+    let env = vec![("BBPATH".to_owned(), "/l".to_owned())];
+    let invocation = Invocation::new(&db, PathBuf::from("/build"), env, Vec::new(), Vec::new());
+    (db, invocation)
+}
+
+/// BitBake stores the expanded BBCLASSEXTEND, appends applied, where every
+/// datastore sees it, and makes one variant per distinct name.
+#[test]
+fn bbclassextend_is_stored_expanded_and_names_count_once() {
+    let (db, invocation) = parse_one(
+        "EXTS = \"native\"\nEXTS:class-native = \"other\"\n\
+         BBCLASSEXTEND = \"${EXTS} native\"\nBBCLASSEXTEND:append = \" \"\n",
+    );
+    let recipe = RecipeId::new(&db, PathBuf::from("/l/recipes/r_1.0.bb"));
+    let parsed = parse_recipe(&db, invocation, recipe);
+    let names: Vec<&str> = parsed.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["", "native"]);
+    for variant in &parsed.variants {
+        let raw = variant.state.datastore.get_var("BBCLASSEXTEND", false).unwrap();
+        assert_eq!(raw.as_deref(), Some("native native "), "variant {:?}", variant.name);
+    }
+}
+
+/// `add_tasks` sets the `task` flag under the task's expanded name.
+#[test]
+fn tasks_are_flagged_under_their_expanded_names() {
+    let (db, invocation) = parse_one("NAME = \"gen\"\naddtask do_${NAME}\n");
+    let recipe = RecipeId::new(&db, PathBuf::from("/l/recipes/r_1.0.bb"));
+    let parsed = parse_recipe(&db, invocation, recipe);
+    let datastore = &parsed.variants[0].state.datastore;
+    assert_eq!(datastore.get_var_flag("do_gen", "task", false).unwrap().as_deref(), Some("1"));
 }

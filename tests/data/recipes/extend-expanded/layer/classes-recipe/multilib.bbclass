@@ -1,0 +1,2 @@
+MLPREFIX = "${BBEXTENDVARIANT}-"
+CLASSOVERRIDE = "class-multilib"

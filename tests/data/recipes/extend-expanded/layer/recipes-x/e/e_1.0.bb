@@ -1,0 +1,6 @@
+PN = "e"
+PV = "1.0"
+EXTS = "native nativesdk"
+BBCLASSEXTEND = "${EXTS} native"
+BBCLASSEXTEND:append:class-target = " multilib:lib32:x"
+EXTS:class-native = "changed"
