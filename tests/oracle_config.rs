@@ -11,23 +11,10 @@
 //! The reference is regenerated every run. Without the oracle the test
 //! fails: it never passes silently.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-const FIXED_PATH: &str = "/usr/bin:/bin";
-
-fn oracle_python(root: &Path) -> PathBuf {
-    let setup = root.join("../shared/oracle/setup.sh");
-    assert!(setup.exists(), "the oracle is missing: expected {}", setup.display());
-    let output =
-        Command::new("bash").arg(&setup).output().expect("cannot run the oracle's setup.sh");
-    assert!(
-        output.status.success(),
-        "setup.sh failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    PathBuf::from(String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default())
-}
 
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -82,7 +69,7 @@ fn check_case(python: &Path, root: &Path, case: &Path, scratch: &Path) -> Result
             .arg(oracle.join("bbdump.py"))
             .args(&args)
             .env_clear()
-            .env("PATH", FIXED_PATH)
+            .env("PATH", common::FIXED_PATH)
             .current_dir(&topdir),
         &format!("bbdump.py on {name}"),
     );
@@ -92,7 +79,7 @@ fn check_case(python: &Path, root: &Path, case: &Path, scratch: &Path) -> Result
             .arg("--json")
             .args(&args)
             .env_clear()
-            .env("PATH", FIXED_PATH)
+            .env("PATH", common::FIXED_PATH)
             .current_dir(&topdir),
         &format!("rbake dump on {name}"),
     );
@@ -117,7 +104,7 @@ fn check_case(python: &Path, root: &Path, case: &Path, scratch: &Path) -> Result
 /// Checks every case under `tests/data/DIRECTORY`.
 fn check_directory(directory: &str, minimum: usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let python = oracle_python(root);
+    let python = common::oracle_python();
     let scratch =
         std::env::temp_dir().join(format!("rbake-oracle-{directory}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);

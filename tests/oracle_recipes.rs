@@ -4,25 +4,12 @@
 //! the same order, with the same layer and appends. Without the oracle the
 //! test fails: it never passes silently.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-
-const FIXED_PATH: &str = "/usr/bin:/bin";
-
-fn oracle_python(root: &Path) -> PathBuf {
-    let setup = root.join("../shared/oracle/setup.sh");
-    assert!(setup.exists(), "the oracle is missing: expected {}", setup.display());
-    let output =
-        Command::new("bash").arg(&setup).output().expect("cannot run the oracle's setup.sh");
-    assert!(
-        output.status.success(),
-        "setup.sh failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    PathBuf::from(String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default())
-}
 
 fn json_of(command: &mut Command, what: &str) -> Value {
     let output = command.output().unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
@@ -46,7 +33,7 @@ fn recipe_files(recipes: &Value) -> Vec<(String, Value, Value)> {
 #[test]
 fn recipe_set_matches_bitbake() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let python = oracle_python(root);
+    let python = common::oracle_python();
     let topdir = std::env::temp_dir().join(format!("rbake-oracle-recipes-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&topdir);
     let generated = Command::new(env!("CARGO_BIN_EXE_rbake-layergen"))
@@ -63,7 +50,7 @@ fn recipe_set_matches_bitbake() {
             .args(&args)
             .args(["--var", "PN", "--no-hash"])
             .env_clear()
-            .env("PATH", FIXED_PATH)
+            .env("PATH", common::FIXED_PATH)
             .current_dir(&topdir),
         "bbdump.py",
     );
@@ -72,7 +59,7 @@ fn recipe_set_matches_bitbake() {
             .args(["recipes", "--json"])
             .args(&args)
             .env_clear()
-            .env("PATH", FIXED_PATH)
+            .env("PATH", common::FIXED_PATH)
             .env("TOPDIR", &topdir)
             .current_dir(&topdir),
         "rbake recipes",

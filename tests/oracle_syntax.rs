@@ -7,24 +7,15 @@
 //! this test runs itself (it is idempotent), so a fresh machine needs no
 //! extra step. Without the oracle the test fails: it never passes silently.
 
-use std::path::Path;
+mod common;
+
 use std::process::Command;
 
 #[test]
 fn fixtures_get_bitbakes_verdicts() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let oracle = root.join("../shared/oracle");
-    let setup = oracle.join("setup.sh");
-    assert!(setup.exists(), "the oracle is missing: expected {}", setup.display());
-    let output =
-        Command::new("bash").arg(&setup).output().expect("cannot run the oracle's setup.sh");
-    assert!(
-        output.status.success(),
-        "setup.sh failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let python =
-        String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().to_string();
+    let root = common::root();
+    let oracle = common::oracle_dir();
+    let python = common::oracle_python();
 
     let output = Command::new(&python)
         .arg(root.join("tests/data/syntax/check_with_bitbake.py"))
