@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::datastore::{DataStore, Provenance};
 use crate::eval::{
-    exists, normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState,
+    exists, normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState, Severity,
 };
 use crate::files::{directory, Db};
 
@@ -252,7 +252,17 @@ fn read_layers(
     let broken: Vec<&str> = layers.split_whitespace().filter(|layer| !is_dir(layer)).collect();
     if !broken.is_empty() {
         let message = format!("The following layer directories do not exist: {}", broken.join(" "));
-        interpreter.error(None, layers_conf, message);
+        // The statement that last set BBLAYERS is where to fix it.
+        let last_set = interpreter.state.datastore.history("BBLAYERS").last().cloned();
+        match last_set {
+            Some(entry) => interpreter.diagnostics.push(Diagnostic {
+                file: PathBuf::from(&*entry.file),
+                statement: Some(entry.statement),
+                severity: Severity::Error,
+                message,
+            }),
+            None => interpreter.error(None, layers_conf, message),
+        }
         return Err(Fatal);
     }
     for layer in layers.split_whitespace() {

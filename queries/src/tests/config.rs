@@ -118,6 +118,9 @@ fn an_unknown_layer_is_an_error() {
         config.diagnostics[0].message,
         "The following layer directories do not exist: /nowhere"
     );
+    // It points at the statement that set BBLAYERS.
+    assert_eq!(config.diagnostics[0].file, Path::new("/build/conf/bblayers.conf"));
+    assert_eq!(config.diagnostics[0].statement, Some(1));
 }
 
 #[test]
