@@ -46,7 +46,13 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
     let value = match result {
         Ok(value) => value,
         Err(error) => {
-            eprintln!("error: {name}: {error}");
+            // Point at the statement that last set the variable.
+            let place = datastore.history(name).last().and_then(|entry| {
+                let file = Path::new(&*entry.file);
+                let line = workspace.statement_line(file, entry.statement)?;
+                Some(format!("{}:{line}:1: ", file.display()))
+            });
+            eprintln!("{}error: {name}: {error}", place.unwrap_or_default());
             return ExitCode::FAILURE;
         }
     };

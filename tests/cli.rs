@@ -1,0 +1,84 @@
+//! The command line as a user meets it: exit codes, and diagnostics that
+//! name file, line and column.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rbake(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rbake"));
+    command.args(args).current_dir(cwd).env_clear().env("PATH", "/usr/bin:/bin");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("cannot run rbake")
+}
+
+/// A scratch directory holding `files`.
+fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rbake-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_example_layer_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = rbake(&["syntax", "--check", "examples/demo-layer"], root, &[]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("0 errors, 0 warnings"));
+}
+
+#[test]
+fn a_syntax_error_names_file_line_and_column() {
+    let dir = scratch("syntax", &[("bad.bb", "A = \"1\"\n  B = \"2\"\n")]);
+    let output = rbake(&["syntax", "--check", "bad.bb"], &dir, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("bad.bb:2:1: error: unparsed line"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn recursive_expansion_names_the_chain_and_the_place() {
+    let dir = scratch(
+        "recursion",
+        &[
+            ("layer/conf/bitbake.conf", "A = \"${B}\"\nB = \"x ${C}\"\nC = \"${A}\"\n"),
+            ("layer/classes/base.bbclass", ""),
+        ],
+    );
+    let bbpath = dir.join("layer");
+    let output = rbake(&["getvar", "A"], &dir, &[("BBPATH", bbpath.to_str().unwrap())]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("conf/bitbake.conf:1:1: error: A:"), "{stderr}");
+    assert!(stderr.contains("A -> B -> C -> A"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_missing_require_names_the_including_line() {
+    let dir = scratch(
+        "require",
+        &[
+            ("layer/conf/bitbake.conf", "A = \"1\"\n\nrequire conf/nowhere.inc\n"),
+            ("layer/classes/base.bbclass", ""),
+        ],
+    );
+    let bbpath = dir.join("layer");
+    let output = rbake(&["getvar", "A"], &dir, &[("BBPATH", bbpath.to_str().unwrap())]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "conf/bitbake.conf:3:1: error: could not include required file conf/nowhere.inc"
+        ),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
