@@ -46,6 +46,8 @@ pub enum Command {
     Recipes(RecipesArgs),
     /// Parse every recipe, like `bitbake -p`, and report problems and timing.
     Parse,
+    /// Print every variable with its history, like `bitbake -e`.
+    Env(EnvArgs),
 }
 
 #[derive(Debug, Args)]
@@ -115,4 +117,10 @@ pub struct SyntaxArgs {
     /// Treat warnings as errors for the exit status of --check.
     #[arg(long, requires = "check")]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// The recipe whose variables to print; without it, the configuration's.
+    pub recipe: Option<String>,
 }

@@ -13,6 +13,7 @@ use rbake_queries::recipes::recipe_set;
 use serde_json::{json, Map, Value};
 
 use crate::cli::{DumpArgs, GlobalArgs};
+use crate::outln;
 use crate::workspace::Workspace;
 
 pub fn run(global: &GlobalArgs, args: &DumpArgs) -> ExitCode {
@@ -61,7 +62,7 @@ pub fn run(global: &GlobalArgs, args: &DumpArgs) -> ExitCode {
     });
     match serde_json::to_string_pretty(&document) {
         Ok(text) => {
-            println!("{text}");
+            outln!(crate::output::Output::new(), "{text}");
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -5,11 +5,14 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use rbake_queries::datastore::DataStore;
 use rbake_queries::eval::ParseState;
 use rbake_queries::recipe::{parse_recipe, RecipeId};
 use rbake_queries::recipes::recipe_set;
 
 use crate::cli::{GetvarArgs, GlobalArgs};
+use crate::outln;
+use crate::output::Output;
 use crate::workspace::{process_env, Workspace};
 
 pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
@@ -58,12 +61,24 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
     };
     if args.value || args.flag.is_some() {
         if let Some(value) = value {
-            println!("{value}");
+            outln!(Output::new(), "{value}");
         }
         return ExitCode::SUCCESS;
     }
+    let mut out = Output::new();
+    print_history(&mut out, &workspace, datastore, name);
+    match value {
+        Some(value) => outln!(out, "{name}=\"{value}\""),
+        None => outln!(out, "# {name} is not set"),
+    }
+    ExitCode::SUCCESS
+}
+
+/// Prints how a variable got its value, as `bitbake -e` does: each change
+/// at file:line, then the value before expansion.
+pub fn print_history(out: &mut Output, workspace: &Workspace, datastore: &DataStore, name: &str) {
     let history: Vec<_> = datastore.history(name).collect();
-    println!("#\n# ${name} [{} operations]", history.len());
+    outln!(out, "#\n# ${name} [{} operations]", history.len());
     for entry in history {
         let file = Path::new(&*entry.file);
         let place = match workspace.statement_line(file, entry.statement) {
@@ -71,22 +86,17 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
             None => file.display().to_string(),
         };
         let flag = entry.flag.as_ref().map(|flag| format!("[{flag}]")).unwrap_or_default();
-        println!("#   {}{flag} {place}\n#     \"{}\"", entry.op, entry.detail);
+        outln!(out, "#   {}{flag} {place}\n#     \"{}\"", entry.op, entry.detail);
     }
     if let Ok(Some(raw)) = datastore.get_var(name, false) {
-        println!("# pre-expansion value:\n#   \"{raw}\"");
+        outln!(out, "# pre-expansion value:\n#   \"{raw}\"");
     }
-    match value {
-        Some(value) => println!("{name}=\"{value}\""),
-        None => println!("# {name} is not set"),
-    }
-    ExitCode::SUCCESS
 }
 
 /// The datastore of the recipe named `name`: the recipe file whose name
 /// (before the first `_`) is `name`. Choosing among versions needs the
 /// providers, which are not here yet, so several matches are an error.
-fn recipe_datastore(workspace: &Workspace, name: &str) -> Result<ParseState, String> {
+pub fn recipe_datastore(workspace: &Workspace, name: &str) -> Result<ParseState, String> {
     let db = &workspace.db;
     let set = recipe_set(db, workspace.invocation);
     let matches: Vec<_> = set

@@ -2,7 +2,9 @@
 
 mod cli;
 mod dump_cmd;
+mod env_cmd;
 mod getvar_cmd;
+mod output;
 mod parse_cmd;
 mod recipes_cmd;
 mod syntax_cmd;
@@ -20,5 +22,6 @@ fn main() -> ExitCode {
         cli::Command::Getvar(args) => getvar_cmd::run(&cli.global, &args),
         cli::Command::Recipes(args) => recipes_cmd::run(&cli.global, &args),
         cli::Command::Parse => parse_cmd::run(&cli.global),
+        cli::Command::Env(args) => env_cmd::run(&cli.global, &args),
     }
 }

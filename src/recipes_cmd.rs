@@ -8,6 +8,8 @@ use rbake_queries::recipes::recipe_set;
 use serde_json::json;
 
 use crate::cli::{GlobalArgs, RecipesArgs};
+use crate::outln;
+use crate::output::Output;
 use crate::workspace::{process_env, Workspace};
 
 pub fn run(global: &GlobalArgs, args: &RecipesArgs) -> ExitCode {
@@ -38,13 +40,14 @@ pub fn run(global: &GlobalArgs, args: &RecipesArgs) -> ExitCode {
             })
             .collect();
         let document = json!({ "recipes": recipes, "masked": set.masked });
-        println!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+        outln!(Output::new(), "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
     } else {
+        let mut out = Output::new();
         for recipe in &set.recipes {
             let layer = recipe.layer.as_deref().unwrap_or("-");
-            println!("{} ({layer}, priority {})", recipe.path.display(), recipe.priority);
+            outln!(out, "{} ({layer}, priority {})", recipe.path.display(), recipe.priority);
             for append in &recipe.appends {
-                println!("  + {}", append.display());
+                outln!(out, "  + {}", append.display());
             }
         }
         eprintln!("{} recipes, {} masked", set.recipes.len(), set.masked);

@@ -199,7 +199,7 @@ fn read_environment(
     env: &[(String, String)],
     origin: &Path,
 ) -> Result<(), Fatal> {
-    let prov = Provenance::new("<environment>", 0);
+    let prov = Provenance::internal("<environment>");
     let mut saved = DataStore::new();
     let mut errors = Vec::new();
     for (name, value) in env {
@@ -277,7 +277,7 @@ fn read_layers(
         }
         take_layer_series(interpreter, &layer_conf, &mut compat, &mut core_names);
     }
-    let prov = crate::datastore::Provenance::new(layers_conf.to_string_lossy(), 0);
+    let prov = crate::datastore::Provenance::internal(layers_conf.to_string_lossy());
     interpreter.datastore().del_var("LAYERDIR_RE", &prov);
     interpreter.datastore().del_var("LAYERDIR", &prov);
     for (collection, series) in &compat {
@@ -358,7 +358,7 @@ fn take_layer_series(
     compat: &mut Vec<(String, Vec<String>)>,
     core_names: &mut Vec<String>,
 ) {
-    let prov = crate::datastore::Provenance::new(layer_conf.to_string_lossy(), 0);
+    let prov = crate::datastore::Provenance::internal(layer_conf.to_string_lossy());
     let collections = interpreter.get_var("BBFILE_COLLECTIONS", None, layer_conf);
     for collection in collections.split_whitespace() {
         let name = format!("LAYERSERIES_COMPAT_{collection}");
@@ -384,7 +384,7 @@ fn take_layer_series(
 /// BitBake's `expandVarref`: every value changed since the layers' copy
 /// that holds `${NAME}` gets NAME's value in its place.
 fn replace_references(interpreter: &mut Interpreter<'_>, name: &str, origin: &Path) {
-    let prov = crate::datastore::Provenance::new(origin.to_string_lossy(), 0);
+    let prov = crate::datastore::Provenance::internal(origin.to_string_lossy());
     if let Err(error) = interpreter.datastore().expand_var_ref(name, &prov) {
         interpreter.error(None, origin, error.to_string());
     }

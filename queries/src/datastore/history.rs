@@ -20,8 +20,17 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// The statement number of changes the parser makes itself, at no
+    /// statement (setting FILE, LAYERDIR, the environment, ...).
+    pub const NO_STATEMENT: u32 = u32::MAX;
+
     pub fn new(file: impl Into<Arc<str>>, statement: u32) -> Self {
         Provenance { file: file.into(), statement }
+    }
+
+    /// A change the parser makes itself while reading `file`.
+    pub fn internal(file: impl Into<Arc<str>>) -> Self {
+        Provenance { file: file.into(), statement: Self::NO_STATEMENT }
     }
 }
 

@@ -218,7 +218,7 @@ impl<'db> Interpreter<'db> {
 
     /// Sets a variable as the parser itself does (not from a statement).
     pub(crate) fn set_internal(&mut self, name: &str, value: &str, path: &Path) {
-        let prov = Provenance::new(path.to_string_lossy(), 0);
+        let prov = Provenance::internal(path.to_string_lossy());
         if let Err(error) = self.state.datastore.set_var(name, value, false, &prov) {
             self.error(None, path, error.to_string());
         }

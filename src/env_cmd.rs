@@ -1,0 +1,81 @@
+//! `rbake env [RECIPE]`: every variable of the configuration or of a
+//! recipe, each with the history of how it got its value, like
+//! `bitbake -e`.
+
+use std::process::ExitCode;
+
+use crate::cli::{EnvArgs, GlobalArgs};
+use crate::getvar_cmd::{print_history, recipe_datastore};
+use crate::outln;
+use crate::output::Output;
+use crate::workspace::{process_env, Workspace};
+
+pub fn run(global: &GlobalArgs, args: &EnvArgs) -> ExitCode {
+    let workspace = match Workspace::new(global, process_env()) {
+        Ok(workspace) => workspace,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let config = workspace.config();
+    if workspace.report(&config.diagnostics) || config.failed {
+        return ExitCode::FAILURE;
+    }
+    let recipe_state;
+    let state = match &args.recipe {
+        None => &config.state,
+        Some(recipe) => match recipe_datastore(&workspace, recipe) {
+            Ok(state) => {
+                recipe_state = state;
+                &recipe_state
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let datastore = &state.datastore;
+    let mut out = Output::new();
+    let mut names: Vec<String> = datastore
+        .keys()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| !name.starts_with("__"))
+        .collect();
+    names.sort();
+    for name in names {
+        let is_function = datastore.get_var_flag(&name, "func", false).ok().flatten().is_some();
+        if is_function {
+            continue;
+        }
+        print_history(&mut out, &workspace, datastore, &name);
+        match datastore.get_var(&name, true) {
+            Ok(Some(value)) => {
+                let exported =
+                    datastore.get_var_flag(&name, "export", false).ok().flatten().is_some();
+                let export = if exported { "export " } else { "" };
+                outln!(out, "{export}{name}=\"{value}\"");
+            }
+            Ok(None) => outln!(out, "# {name} has only flags"),
+            Err(error) => outln!(out, "# {name}: expansion failed: {error}"),
+        }
+    }
+    for name in datastore.keys().unwrap_or_default() {
+        let Ok(Some(body)) = datastore.get_var(&name, false) else { continue };
+        let python = datastore.get_var_flag(&name, "python", false).ok().flatten().is_some();
+        if datastore.get_var_flag(&name, "func", false).ok().flatten().is_none()
+            || name.starts_with("__")
+        {
+            continue;
+        }
+        print_history(&mut out, &workspace, datastore, &name);
+        if python {
+            outln!(out, "python {name} () {{\n{body}}}\n");
+        } else {
+            outln!(out, "{name}() {{\n{body}}}\n");
+        }
+    }
+    ExitCode::SUCCESS
+}
