@@ -133,7 +133,15 @@ fn read_recipe(
     appends: &[PathBuf],
     layer: Option<&str>,
 ) -> Result<(), Fatal> {
-    interpreter.set_internal("FILE_LAYERNAME", layer.unwrap_or(""), path);
+    match layer {
+        Some(layer) => interpreter.set_internal("FILE_LAYERNAME", layer, path),
+        None => {
+            // BitBake sets None, which reads as unset and is no string; the
+            // datastore has no such value, so the name is deleted instead.
+            let prov = Provenance::new(path.to_string_lossy(), 0);
+            interpreter.state.datastore.del_var("FILE_LAYERNAME", &prov);
+        }
+    }
     interpreter.handle(path, None)?;
     // The recipe is read at the top level, so FILE keeps naming it
     // afterwards; each append names itself while it is read.
@@ -161,8 +169,16 @@ fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) {
         }
     }
     let prov = Provenance::new(path.to_string_lossy(), 0);
+    let renamable = renamable_task_deps(&interpreter.state);
     if let Err(error) = interpreter.state.datastore.expand_keys(&prov) {
         interpreter.error(None, path, error.to_string());
+    }
+    // `renameVar` moves a value and its queued operations but not its
+    // flags, and deletes the old name: its `deps` go with it.
+    if !renamable.is_empty() {
+        let keys = interpreter.state.datastore.keys().unwrap_or_default();
+        let state = &mut interpreter.state;
+        state.task_deps.retain(|(name, _)| !renamable.contains(name) || keys.contains(name));
     }
     let anonymous = interpreter.state.anonymous_functions.len();
     if anonymous > 0 || !interpreter.state.handlers.is_empty() {
@@ -190,6 +206,23 @@ fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) {
         .map(|path| crate::eval::normalize(path).to_string_lossy().into_owned())
         .collect();
     interpreter.set_internal("BBINCLUDED", &included.join(" "), path);
+}
+
+/// The names with `deps` that key expansion may rename: those with a
+/// `${` that the datastore holds.
+fn renamable_task_deps(state: &ParseState) -> Vec<String> {
+    let mut names: Vec<String> = state
+        .task_deps
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| name.contains("${"))
+        .cloned()
+        .collect();
+    if !names.is_empty() {
+        let keys = state.datastore.keys().unwrap_or_default();
+        names.retain(|name| keys.contains(name));
+    }
+    names
 }
 
 /// BitBake's recipe-level virtual providers: DEPENDS entries named in

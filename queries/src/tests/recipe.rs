@@ -73,3 +73,35 @@ fn tasks_are_flagged_under_their_expanded_names() {
     let datastore = &parsed.variants[0].state.datastore;
     assert_eq!(datastore.get_var_flag("do_gen", "task", false).unwrap().as_deref(), Some("1"));
 }
+
+/// A recipe that no layer's pattern matches has FILE_LAYERNAME set to
+/// None by BitBake: it reads as unset and is not listed.
+#[test]
+fn a_recipe_outside_every_layer_has_no_layer_name() {
+    let (db, invocation) = parse_one("N = \"${FILE_LAYERNAME}\"\n");
+    let recipe = RecipeId::new(&db, PathBuf::from("/l/recipes/r_1.0.bb"));
+    let parsed = parse_recipe(&db, invocation, recipe);
+    let datastore = &parsed.variants[0].state.datastore;
+    assert_eq!(datastore.get_var("N", true).unwrap().as_deref(), Some("${FILE_LAYERNAME}"));
+    assert!(!datastore.keys().unwrap().iter().any(|name| name == "FILE_LAYERNAME"));
+}
+
+/// Key expansion renames a function whose name holds a reference and
+/// drops its flags, `deps` included; a name with flags alone is no
+/// variable to rename and keeps them.
+#[test]
+fn key_expansion_drops_the_deps_of_a_renamed_task() {
+    let (db, invocation) = parse_one(
+        "PN = \"k\"\ndo_${PN}_task() {\n\t:\n}\naddtask ${PN}_task after do_a\n\
+         addtask ${PN}_flags after do_a\n",
+    );
+    let recipe = RecipeId::new(&db, PathBuf::from("/l/recipes/r_1.0.bb"));
+    let parsed = parse_recipe(&db, invocation, recipe);
+    let deps: Vec<(&str, usize)> = parsed.variants[0]
+        .state
+        .task_deps
+        .iter()
+        .map(|(name, deps)| (name.as_str(), deps.len()))
+        .collect();
+    assert_eq!(deps, [("do_${PN}_flags", 1)]);
+}

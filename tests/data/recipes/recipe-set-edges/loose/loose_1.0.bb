@@ -1,0 +1,3 @@
+PN = "loose"
+PV = "1.0"
+LN = "${FILE_LAYERNAME}"

@@ -1,0 +1,3 @@
+PN = "foo"
+PV = "1.0"
+WHO = "one"

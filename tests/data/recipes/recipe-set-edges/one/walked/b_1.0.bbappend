@@ -1,0 +1,1 @@
+B_APPENDED = "${FILE}"
