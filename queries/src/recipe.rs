@@ -68,62 +68,77 @@ pub fn parse_recipe<'db>(
         failed: false,
     };
     interpreter.set_internal("BBFILES_PRIORITIZED", &set.prioritized_patterns, &path);
-    let result = read_recipe(&mut interpreter, &path, &parsed.appends, layer.as_deref());
-    let mut base = interpreter.state.clone();
-    if result.is_ok() {
-        finalize(&mut interpreter, &path);
-        let mut main = interpreter.state.clone();
-        let extended =
-            main.datastore.get_var("BBCLASSEXTEND", true).ok().flatten().unwrap_or_default();
-        let pn = main.datastore.get_var("PN", true).ok().flatten().unwrap_or_default();
-        if !extended.is_empty() {
-            // BitBake sets the expanded list on the datastore the variants
-            // copy, which the finalised one still reads through.
-            let prov = Provenance::new(path.to_string_lossy(), 0);
-            for state in [&mut base, &mut main] {
-                if let Err(error) =
-                    state.datastore.set_var("BBCLASSEXTEND", &extended, false, &prov)
-                {
-                    interpreter.error(None, &path, error.to_string());
-                }
-            }
-        }
-        parsed.variants.push(Variant { name: String::new(), state: main });
-        // BitBake keys the variants by name, so a repeated name counts once.
-        let mut extensions: Vec<&str> = Vec::new();
-        for extension in extended.split_whitespace() {
-            if !extensions.contains(&extension) {
-                extensions.push(extension);
-            }
-        }
-        for extension in extensions {
-            let (class, variant) = match extension.split_once(':') {
-                Some((class, rest)) => (class, rest.split(':').next().unwrap_or(rest)),
-                None => (extension, extension),
-            };
-            // A fresh interpreter, so that the files the main datastore
-            // marked as dependencies during finalisation count again.
-            let diagnostics = std::mem::take(&mut interpreter.diagnostics);
-            interpreter = Interpreter::new(db, base.clone(), invocation.cwd(db).clone());
-            interpreter.class_type = ClassType::Recipe;
-            interpreter.base_depends = config.state.depends.clone();
-            interpreter.diagnostics = diagnostics;
-            if class == extension {
-                interpreter.set_internal("PN", &format!("{pn}-{extension}"), &path);
-            } else {
-                interpreter.set_internal("BBEXTENDCURR", class, &path);
-                interpreter.set_internal("BBEXTENDVARIANT", variant, &path);
-            }
-            interpreter.state.deferred_inherits.push((class.to_owned(), path.clone(), 0));
-            finalize(&mut interpreter, &path);
-            parsed
-                .variants
-                .push(Variant { name: extension.to_owned(), state: interpreter.state.clone() });
-        }
-    }
+    let result =
+        read_recipe(&mut interpreter, &path, &parsed.appends, layer.as_deref()).and_then(|()| {
+            multi_finalize(db, &mut interpreter, invocation, &path, &mut parsed.variants)
+        });
+    // Any error stops the whole recipe, variants included, as in BitBake.
     parsed.failed = result.is_err();
+    if parsed.failed {
+        parsed.variants.clear();
+    }
     parsed.diagnostics = interpreter.diagnostics;
     parsed
+}
+
+/// BitBake's `multi_finalize`: the main datastore is finalised on a copy,
+/// and each BBCLASSEXTEND variant on another copy of the datastore as it
+/// was before.
+fn multi_finalize<'db>(
+    db: &'db dyn Db,
+    interpreter: &mut Interpreter<'db>,
+    invocation: Invocation,
+    path: &Path,
+    variants: &mut Vec<Variant>,
+) -> Result<(), Fatal> {
+    let mut base = interpreter.state.clone();
+    finalize(interpreter, path)?;
+    let mut main = interpreter.state.clone();
+    let extended = main.datastore.get_var("BBCLASSEXTEND", true).ok().flatten().unwrap_or_default();
+    let pn = main.datastore.get_var("PN", true).ok().flatten().unwrap_or_default();
+    if !extended.is_empty() {
+        // BitBake sets the expanded list on the datastore the variants
+        // copy, which the finalised one still reads through.
+        let prov = Provenance::new(path.to_string_lossy(), 0);
+        for state in [&mut base, &mut main] {
+            if let Err(error) = state.datastore.set_var("BBCLASSEXTEND", &extended, false, &prov) {
+                interpreter.error(None, path, error.to_string());
+                return Err(Fatal);
+            }
+        }
+    }
+    variants.push(Variant { name: String::new(), state: main });
+    // BitBake keys the variants by name, so a repeated name counts once.
+    let mut extensions: Vec<&str> = Vec::new();
+    for extension in extended.split_whitespace() {
+        if !extensions.contains(&extension) {
+            extensions.push(extension);
+        }
+    }
+    let config = config(db, invocation);
+    for extension in extensions {
+        let (class, variant) = match extension.split_once(':') {
+            Some((class, rest)) => (class, rest.split(':').next().unwrap_or(rest)),
+            None => (extension, extension),
+        };
+        // A fresh interpreter, so that the files the main datastore
+        // marked as dependencies during finalisation count again.
+        let diagnostics = std::mem::take(&mut interpreter.diagnostics);
+        *interpreter = Interpreter::new(db, base.clone(), invocation.cwd(db).clone());
+        interpreter.class_type = ClassType::Recipe;
+        interpreter.base_depends = config.state.depends.clone();
+        interpreter.diagnostics = diagnostics;
+        if class == extension {
+            interpreter.set_internal("PN", &format!("{pn}-{extension}"), path);
+        } else {
+            interpreter.set_internal("BBEXTENDCURR", class, path);
+            interpreter.set_internal("BBEXTENDVARIANT", variant, path);
+        }
+        interpreter.state.deferred_inherits.push((class.to_owned(), path.to_path_buf(), 0));
+        finalize(interpreter, path)?;
+        variants.push(Variant { name: extension.to_owned(), state: interpreter.state.clone() });
+    }
+    Ok(())
 }
 
 /// The recipe's own statements, then its appends.
@@ -154,24 +169,23 @@ fn read_recipe(
 
 /// BitBake's `finalize`: deferred inherits, key expansion, anonymous
 /// functions (not run yet), tasks, and BBINCLUDED.
-fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) {
+fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result<(), Fatal> {
     while !interpreter.state.deferred_inherits.is_empty() {
         let (classes, origin, _) = interpreter.state.deferred_inherits.remove(0);
         let expanded = match interpreter.state.datastore.expand(&classes, None) {
             Ok(expanded) => expanded.value,
             Err(error) => {
                 interpreter.error(None, &origin, error.to_string());
-                return;
+                return Err(Fatal);
             }
         };
-        if interpreter.inherit(&expanded, None, true).is_err() {
-            return;
-        }
+        interpreter.inherit(&expanded, None, true)?;
     }
     let prov = Provenance::new(path.to_string_lossy(), 0);
     let renamable = renamable_task_deps(&interpreter.state);
     if let Err(error) = interpreter.state.datastore.expand_keys(&prov) {
         interpreter.error(None, path, error.to_string());
+        return Err(Fatal);
     }
     // `renameVar` moves a value and its queued operations but not its
     // flags, and deletes the old name: its `deps` go with it.
@@ -192,7 +206,7 @@ fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) {
             ),
         });
     }
-    resolve_virtual_providers(interpreter, path, &prov);
+    resolve_virtual_providers(interpreter, path, &prov)?;
     // `add_tasks` flags each task under its expanded name.
     for task in interpreter.state.tasks.clone() {
         let datastore = &mut interpreter.state.datastore;
@@ -206,6 +220,7 @@ fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) {
         .map(|path| crate::eval::normalize(path).to_string_lossy().into_owned())
         .collect();
     interpreter.set_internal("BBINCLUDED", &included.join(" "), path);
+    Ok(())
 }
 
 /// The names with `deps` that key expansion may rename: those with a
@@ -229,29 +244,55 @@ fn renamable_task_deps(state: &ParseState) -> Vec<String> {
 /// BB_RECIPE_VIRTUAL_PROVIDERS become their PREFERRED_PROVIDER, and so do
 /// the recipes of each task's `depends` flag. DEPENDS and every task's
 /// `depends` are set again, expanded, even when nothing changes.
-fn resolve_virtual_providers(interpreter: &mut Interpreter<'_>, path: &Path, prov: &Provenance) {
+fn resolve_virtual_providers(
+    interpreter: &mut Interpreter<'_>,
+    path: &Path,
+    prov: &Provenance,
+) -> Result<(), Fatal> {
     let datastore = &interpreter.state.datastore;
-    let get = |name: &str| datastore.get_var(name, true).ok().flatten().unwrap_or_default();
-    let virtual_providers: Vec<String> =
-        get("BB_RECIPE_VIRTUAL_PROVIDERS").split_whitespace().map(str::to_owned).collect();
-    let provider = |name: &str| -> String {
-        if virtual_providers.iter().any(|known| known == name) {
-            get(&format!("PREFERRED_PROVIDER_{name}"))
-        } else {
-            name.to_owned()
+    let get = |name: &str| datastore.get_var(name, true).ok().flatten();
+    let virtual_providers: Vec<String> = get("BB_RECIPE_VIRTUAL_PROVIDERS")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let is_virtual = |name: &str| virtual_providers.iter().any(|known| known == name);
+    let mut depends = Vec::new();
+    for entry in get("DEPENDS").unwrap_or_default().split_whitespace() {
+        if !is_virtual(entry) {
+            depends.push(entry.to_owned());
+            continue;
         }
-    };
-    let depends: Vec<String> = get("DEPENDS").split_whitespace().map(provider).collect();
+        match get(&format!("PREFERRED_PROVIDER_{entry}")).filter(|name| !name.is_empty()) {
+            Some(provider) => depends.push(provider),
+            None => {
+                let message =
+                    format!("Error, recipe virtual provider PREFERRED_PROVIDER_{entry} not set");
+                interpreter.error(None, path, message);
+                return Err(Fatal);
+            }
+        }
+    }
     let mut task_depends = Vec::new();
     for task in &interpreter.state.tasks {
         let flag = datastore.get_var_flag(task, "depends", true).ok().flatten().unwrap_or_default();
-        let remapped: Vec<String> = flag
-            .split_whitespace()
-            .map(|entry| match entry.split_once(':') {
-                Some((recipe, task)) => format!("{}:{task}", provider(recipe)),
-                None => entry.to_owned(),
-            })
-            .collect();
+        let mut remapped = Vec::new();
+        for entry in flag.split_whitespace() {
+            let Some((recipe, name)) = entry.split_once(':').filter(|(_, t)| !t.contains(':'))
+            else {
+                let message =
+                    format!("Error, incorrect format for task dependency (task '{task}'): {entry}");
+                interpreter.error(None, path, message);
+                return Err(Fatal);
+            };
+            // An unset provider is Python's None, which prints as such.
+            let recipe = if is_virtual(recipe) {
+                get(&format!("PREFERRED_PROVIDER_{recipe}")).unwrap_or_else(|| "None".into())
+            } else {
+                recipe.to_owned()
+            };
+            remapped.push(format!("{recipe}:{name}"));
+        }
         task_depends.push((task.clone(), remapped.join(" ")));
     }
     let datastore = &mut interpreter.state.datastore;
@@ -259,7 +300,8 @@ fn resolve_virtual_providers(interpreter: &mut Interpreter<'_>, path: &Path, pro
     for (task, value) in task_depends {
         result = result.and_then(|()| datastore.set_var_flag(&task, "depends", value, prov));
     }
-    if let Err(error) = result {
+    result.map_err(|error| {
         interpreter.error(None, path, error.to_string());
-    }
+        Fatal
+    })
 }

@@ -105,3 +105,21 @@ fn key_expansion_drops_the_deps_of_a_renamed_task() {
         .collect();
     assert_eq!(deps, [("do_${PN}_flags", 1)]);
 }
+
+/// An error while finalising (a deferred inherit, a variant's class, a
+/// virtual provider without a preferred one) fails the whole recipe.
+#[test]
+fn errors_while_finalising_fail_the_recipe() {
+    for text in [
+        "inherit_defer missing\n",
+        "BBCLASSEXTEND = \"missing\"\n",
+        "BB_RECIPE_VIRTUAL_PROVIDERS = \"virtual/x\"\nDEPENDS = \"virtual/x\"\n",
+        "addtask build\ndo_build[depends] = \"nocolon\"\n",
+    ] {
+        let (db, invocation) = parse_one(text);
+        let recipe = RecipeId::new(&db, PathBuf::from("/l/recipes/r_1.0.bb"));
+        let parsed = parse_recipe(&db, invocation, recipe);
+        assert!(parsed.failed, "{text}");
+        assert!(parsed.variants.is_empty(), "{text}");
+    }
+}

@@ -1,0 +1,3 @@
+PN = "badtask"
+PV = "1.0"
+do_compile[depends] = "nocolon"

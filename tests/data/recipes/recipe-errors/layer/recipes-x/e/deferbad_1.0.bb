@@ -1,0 +1,4 @@
+PN = "deferbad"
+PV = "1.0"
+inherit_defer nothere
+BBCLASSEXTEND = "native"

@@ -1,0 +1,3 @@
+PN = "inherit"
+PV = "1.0"
+inherit nosuchclass

@@ -1,0 +1,3 @@
+PN = "require"
+PV = "1.0"
+require missing.inc

@@ -1,0 +1,3 @@
+PN = "variantbad"
+PV = "1.0"
+BBCLASSEXTEND = "nosuchvariant"

@@ -1,0 +1,3 @@
+PN = "vdep"
+PV = "1.0"
+DEPENDS = "virtual/set virtual/unset"
