@@ -39,6 +39,8 @@ pub struct RecipeSet {
 #[derive(Clone, Debug)]
 struct Layer {
     name: String,
+    /// BBFILE_PATTERN as written, which orders the table.
+    source: String,
     pattern: Option<regex::Regex>,
     priority: i64,
 }
@@ -230,7 +232,8 @@ fn layer_table(
     }
     let mut table = Vec::new();
     for (index, name) in collections.iter().enumerate() {
-        let Some(pattern) = var(&format!("BBFILE_PATTERN_{name}")) else { continue };
+        let Some(source) = var(&format!("BBFILE_PATTERN_{name}")) else { continue };
+        let pattern = &source;
         let pattern = if pattern.is_empty() {
             None
         } else {
@@ -257,10 +260,15 @@ fn layer_table(
         };
         table.push(Layer {
             name: name.clone(),
+            source: source.clone(),
             pattern,
             priority: priorities[index].unwrap_or(base),
         });
     }
+    // The cooker's collector sorts the table by pattern text, longest
+    // first among patterns with a common start, so that a layer nested in
+    // another claims its own files (a stable sort, in reverse).
+    table.sort_by(|a, b| b.source.cmp(&a.source));
     table
 }
 

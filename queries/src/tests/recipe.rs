@@ -123,3 +123,40 @@ fn errors_while_finalising_fail_the_recipe() {
         assert!(parsed.variants.is_empty(), "{text}");
     }
 }
+
+/// A layer nested inside another claims its own recipes whatever the
+/// order of BBFILE_COLLECTIONS: the collector tries the longer pattern
+/// first.
+#[test]
+fn a_nested_layer_claims_its_own_recipes() {
+    let db = TestDb::default();
+    let layer = |name: &str| {
+        format!(
+            "BBFILES += \"${{LAYERDIR}}/*.bb\"\nBBFILE_COLLECTIONS += \"{name}\"\n\
+             BBFILE_PATTERN_{name} = \"^${{LAYERDIR}}/\"\nBBFILE_PRIORITY_{name} = \"1\"\n"
+        )
+    };
+    for (path, text) in [
+        ("/b/conf/bblayers.conf", "BBLAYERS = \"/o /o/i\"\n".to_owned()),
+        ("/o/conf/layer.conf", layer("outer")),
+        ("/o/i/conf/layer.conf", layer("inner")),
+        ("/o/conf/bitbake.conf", String::new()),
+        ("/o/classes/base.bbclass", String::new()),
+        ("/o/a_1.0.bb", String::new()),
+        ("/o/i/b_1.0.bb", String::new()),
+    ] {
+        db.system.write(path, &text);
+    }
+    let env = vec![("BBPATH".to_owned(), "/o".to_owned())];
+    let invocation = Invocation::new(&db, PathBuf::from("/b"), env, Vec::new(), Vec::new());
+    let set = crate::recipes::recipe_set(&db, invocation);
+    let layers: Vec<(String, Option<&str>)> = set
+        .recipes
+        .iter()
+        .map(|recipe| (recipe.path.display().to_string(), recipe.layer.as_deref()))
+        .collect();
+    assert_eq!(
+        layers,
+        [("/o/a_1.0.bb".to_owned(), Some("outer")), ("/o/i/b_1.0.bb".to_owned(), Some("inner"))]
+    );
+}

@@ -1,0 +1,3 @@
+PN = "shared"
+PV = "1.0"
+ORDER = "shared"
