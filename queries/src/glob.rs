@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::eval::normalize;
 use crate::files::{directory, file_exists, Db};
 
 fn has_magic(component: &str) -> bool {
@@ -24,7 +25,9 @@ pub fn glob(db: &dyn Db, pattern: &str) -> Vec<PathBuf> {
         let mut next = Vec::new();
         for base in &current {
             if has_magic(component) {
-                let Some(entries) = directory(db, base).entries(db).clone() else { continue };
+                let Some(entries) = directory(db, &normalize(base)).entries(db).clone() else {
+                    continue;
+                };
                 for entry in entries {
                     let hidden_ok = !entry.name.starts_with('.') || component.starts_with('.');
                     if hidden_ok && (last || entry.is_dir) && fnmatch(&entry.name, component) {
@@ -48,9 +51,12 @@ pub fn glob(db: &dyn Db, pattern: &str) -> Vec<PathBuf> {
 
 /// Whether `path` exists: as a file or directory for the last component,
 /// as a directory for the others.
+/// Paths keep their spelling (`build/../layer`), but the database knows
+/// each directory and file under its normal path.
 fn exists(db: &dyn Db, path: &Path, last: bool) -> bool {
-    let is_dir = directory(db, path).entries(db).is_some();
-    is_dir || (last && file_exists(db, path))
+    let path = normalize(path);
+    let is_dir = directory(db, &path).entries(db).is_some();
+    is_dir || (last && file_exists(db, &path))
 }
 
 /// Python's `fnmatch.fnmatchcase`: `*`, `?`, `[seq]` and `[!seq]`.

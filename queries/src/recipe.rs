@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{config, Invocation};
 use crate::datastore::Provenance;
-use crate::eval::{ClassType, Diagnostic, Fatal, Interpreter, ParseState, Severity};
+use crate::eval::{which, ClassType, Diagnostic, Fatal, Interpreter, ParseState, Severity};
 use crate::files::Db;
 use crate::recipes::recipe_set;
 
@@ -68,10 +68,15 @@ pub fn parse_recipe<'db>(
         failed: false,
     };
     interpreter.set_internal("BBFILES_PRIORITIZED", &set.prioritized_patterns, &path);
-    let result =
-        read_recipe(&mut interpreter, &path, &parsed.appends, layer.as_deref()).and_then(|()| {
-            multi_finalize(db, &mut interpreter, invocation, &path, &mut parsed.variants)
-        });
+    let result = read_recipe(
+        db,
+        invocation.cwd(db),
+        &mut interpreter,
+        &path,
+        &parsed.appends,
+        layer.as_deref(),
+    )
+    .and_then(|()| multi_finalize(db, &mut interpreter, invocation, &path, &mut parsed.variants));
     // Any error stops the whole recipe, variants included, as in BitBake.
     parsed.failed = result.is_err();
     if parsed.failed {
@@ -143,6 +148,8 @@ fn multi_finalize<'db>(
 
 /// The recipe's own statements, then its appends.
 fn read_recipe(
+    db: &dyn Db,
+    cwd: &Path,
     interpreter: &mut Interpreter<'_>,
     path: &Path,
     appends: &[PathBuf],
@@ -157,14 +164,40 @@ fn read_recipe(
             interpreter.state.datastore.del_var("FILE_LAYERNAME", &prov);
         }
     }
-    interpreter.handle(path, None)?;
+    let resolved = resolve_file(db, cwd, interpreter, path)?;
+    interpreter.handle(&resolved, None)?;
     // The recipe is read at the top level, so FILE keeps naming it
     // afterwards; each append names itself while it is read.
-    interpreter.set_internal("FILE", &path.to_string_lossy(), path);
+    interpreter.set_internal("FILE", &resolved.to_string_lossy(), path);
     for append in appends {
-        interpreter.handle(append, None)?;
+        let resolved = resolve_file(db, cwd, interpreter, append)?;
+        interpreter.handle(&resolved, None)?;
     }
     Ok(())
+}
+
+/// BitBake's `resolve_file`: a relative name (from a relative BBFILES
+/// entry) is looked for along BBPATH, and every place tried is a
+/// dependency.
+fn resolve_file(
+    db: &dyn Db,
+    cwd: &Path,
+    interpreter: &mut Interpreter<'_>,
+    path: &Path,
+) -> Result<PathBuf, Fatal> {
+    if path.is_absolute() {
+        return Ok(path.to_path_buf());
+    }
+    let bbpath = interpreter.state.datastore.get_var("BBPATH", true).ok().flatten();
+    let (found, tried) = which(db, cwd, &bbpath.unwrap_or_default(), &path.to_string_lossy());
+    for attempt in &tried {
+        interpreter.mark_dependency(attempt);
+    }
+    found.ok_or_else(|| {
+        let message = format!("file {} not found in BBPATH", path.display());
+        interpreter.error(None, path, message);
+        Fatal
+    })
 }
 
 /// BitBake's `finalize`: deferred inherits, key expansion, anonymous

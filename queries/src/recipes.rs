@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{config, Invocation};
 use crate::datastore::DataStore;
-use crate::eval::{Diagnostic, Severity};
+use crate::eval::{normalize, Diagnostic, Severity};
 use crate::files::{directory, file_exists, Db};
 use crate::glob::glob;
 
@@ -66,18 +66,30 @@ pub fn recipe_set(db: &dyn Db, invocation: Invocation) -> RecipeSet {
     patterns.sort_by_key(|pattern| priority_of(pattern).0);
     set.prioritized_patterns = patterns.join(" ");
     let mut found: Vec<PathBuf> = Vec::new();
+    let cwd = invocation.cwd(db);
     for pattern in patterns {
-        let path = invocation.cwd(db).join(pattern);
-        let mut matches = if directory(db, &path).entries(db).is_some() {
+        let path = cwd.join(pattern);
+        // Names keep their spelling; the database knows normal paths.
+        let mut matches = if directory(db, &normalize(&path)).entries(db).is_some() {
             find_bbfiles(db, &path)
         } else {
             let mut globbed = glob(db, &path.to_string_lossy());
-            if globbed.is_empty() && file_exists(db, &path) {
+            if globbed.is_empty() && file_exists(db, &normalize(&path)) {
                 globbed.push(path.clone());
             }
-            globbed.sort();
+            // Python sorts the names as strings, not path by path.
+            globbed.sort_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
             globbed
         };
+        // A relative entry finds files under relative names, as Python's
+        // glob and os.walk give them.
+        if Path::new(pattern).is_relative() {
+            for path in &mut matches {
+                if let Ok(relative) = path.strip_prefix(cwd) {
+                    *path = relative.to_path_buf();
+                }
+            }
+        }
         matches.retain(|path| !found.contains(path));
         found.extend(matches);
     }
@@ -155,7 +167,7 @@ fn find_bbfiles(db: &dyn Db, dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        let Some(entries) = directory(db, &dir).entries(db).clone() else { continue };
+        let Some(entries) = directory(db, &normalize(&dir)).entries(db).clone() else { continue };
         let mut subdirectories = Vec::new();
         for entry in entries {
             if entry.is_dir {

@@ -160,3 +160,31 @@ fn a_nested_layer_claims_its_own_recipes() {
         [("/o/a_1.0.bb".to_owned(), Some("outer")), ("/o/i/b_1.0.bb".to_owned(), Some("inner"))]
     );
 }
+
+/// Globbed names sort as strings (`a-b/` before `a/`), and a relative
+/// BBFILES entry gives relative names, which the recipe reads along
+/// BBPATH.
+#[test]
+fn bbfiles_names_sort_as_strings_and_stay_relative() {
+    let db = TestDb::default();
+    for (path, text) in [
+        ("/l/conf/bitbake.conf", "BBFILES = \"/l/r/*/*.bb ../l/x/*.bb\"\n"),
+        ("/l/classes/base.bbclass", ""),
+        ("/l/r/a/one_1.0.bb", ""),
+        ("/l/r/a-b/two_1.0.bb", ""),
+        ("/l/x/rel_1.0.bb", "WHERE = \"${FILE}\"\n"),
+        ("/b/placeholder", ""),
+    ] {
+        db.system.write(path, text);
+    }
+    let env = vec![("BBPATH".to_owned(), "/l".to_owned())];
+    let invocation = Invocation::new(&db, PathBuf::from("/b"), env, Vec::new(), Vec::new());
+    let set = crate::recipes::recipe_set(&db, invocation);
+    let paths: Vec<String> = set.recipes.iter().map(|r| r.path.display().to_string()).collect();
+    assert_eq!(paths, ["/l/r/a-b/two_1.0.bb", "/l/r/a/one_1.0.bb", "../l/x/rel_1.0.bb"]);
+    let recipe = RecipeId::new(&db, PathBuf::from("../l/x/rel_1.0.bb"));
+    let parsed = parse_recipe(&db, invocation, recipe);
+    assert!(!parsed.failed, "{:?}", parsed.diagnostics);
+    let datastore = &parsed.variants[0].state.datastore;
+    assert_eq!(datastore.get_var("WHERE", true).unwrap().as_deref(), Some("/l/../l/x/rel_1.0.bb"));
+}

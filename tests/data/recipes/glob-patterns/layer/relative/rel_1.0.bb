@@ -1,0 +1,3 @@
+PN = "rel"
+PV = "1.0"
+WHERE = "${FILE}"

@@ -1,0 +1,2 @@
+ORDER += "one"
+APPENDED = "1"
