@@ -67,6 +67,17 @@ pub fn recipe_set(db: &dyn Db, invocation: Invocation) -> RecipeSet {
     set.prioritized_patterns = patterns.join(" ");
     let mut found: Vec<PathBuf> = Vec::new();
     let cwd = invocation.cwd(db);
+    // Without BBFILES, the `.bb` names in the working directory are used
+    // (in listing order, which Python does not sort).
+    let listed: Vec<String> = if patterns.is_empty() {
+        let entries = directory(db, &normalize(cwd)).entries(db).clone().unwrap_or_default();
+        let names =
+            entries.into_iter().map(|entry| entry.name).filter(|name| name.ends_with(".bb"));
+        names.map(|name| cwd.join(name).to_string_lossy().into_owned()).collect()
+    } else {
+        Vec::new()
+    };
+    patterns.extend(listed.iter().map(String::as_str));
     for pattern in patterns {
         let path = cwd.join(pattern);
         // Names keep their spelling; the database knows normal paths.

@@ -188,3 +188,24 @@ fn bbfiles_names_sort_as_strings_and_stay_relative() {
     let datastore = &parsed.variants[0].state.datastore;
     assert_eq!(datastore.get_var("WHERE", true).unwrap().as_deref(), Some("/l/../l/x/rel_1.0.bb"));
 }
+
+/// Without BBFILES, the `.bb` files of the working directory are the
+/// recipes, as the cooker's `get_bbfiles` finds them.
+#[test]
+fn without_bbfiles_the_working_directory_is_read() {
+    let db = TestDb::default();
+    for (path, text) in [
+        ("/l/conf/bitbake.conf", ""),
+        ("/l/classes/base.bbclass", ""),
+        ("/b/here_1.0.bb", ""),
+        ("/b/notes.txt", ""),
+    ] {
+        db.system.write(path, text);
+    }
+    let env = vec![("BBPATH".to_owned(), "/l".to_owned())];
+    let invocation = Invocation::new(&db, PathBuf::from("/b"), env, Vec::new(), Vec::new());
+    let set = crate::recipes::recipe_set(&db, invocation);
+    let paths: Vec<String> = set.recipes.iter().map(|r| r.path.display().to_string()).collect();
+    assert_eq!(paths, ["/b/here_1.0.bb"]);
+    assert_eq!(set.prioritized_patterns, "");
+}

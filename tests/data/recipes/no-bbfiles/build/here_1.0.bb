@@ -1,0 +1,3 @@
+PN = "here"
+PV = "1.0"
+WHERE = "${FILE}"
