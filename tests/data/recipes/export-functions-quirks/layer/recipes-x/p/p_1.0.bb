@@ -1,0 +1,3 @@
+PN = "p"
+PV = "1.0"
+inherit pyexp shexp

@@ -1,0 +1,5 @@
+PN = "q"
+PV = "1.0"
+do_configure() {
+}
+inherit shexp

@@ -1,0 +1,5 @@
+CLASSOVERRIDE = "class-native"
+BPN = "vv"
+PACKAGES = "${PN}"
+DEPENDS:remove = "target-only"
+IMMEDIATE := "${PN}"

@@ -1,0 +1,3 @@
+WEAK = "append"
+APPEND_IMMEDIATE := "${FILE} ${PN}"
+DEPENDS:append:class-native = " native-extra"
