@@ -15,3 +15,7 @@ do_two[recideptask] = "do_build"
 do_three[rdepends] = "${PN}-r:do_fetch"
 deltask four
 addtask four after do_one
+addtask five after do_one # a comment before do_build
+addtask six  after   do_five   before do_build#tight
+deltask six # gone
+addtask seven after do_six
