@@ -1,0 +1,2 @@
+CLASSOVERRIDE = "class-nativesdk"
+inherit_defer toolchain

@@ -1,0 +1,5 @@
+TC = "${CLASSOVERRIDE}"
+do_tc() {
+	:
+}
+addtask tc after do_fetch before do_compile
