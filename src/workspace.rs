@@ -58,12 +58,13 @@ impl Workspace {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let line = diagnostic
-            .statement
-            .and_then(|statement| self.statement_line(&diagnostic.file, statement));
-        match line {
-            Some(line) => format!(
-                "{}:{line}:1: {severity}: {}",
+        let line_col = diagnostic.line_col.or_else(|| {
+            let line = self.statement_line(&diagnostic.file, diagnostic.statement?)?;
+            Some((line, 1))
+        });
+        match line_col {
+            Some((line, col)) => format!(
+                "{}:{line}:{col}: {severity}: {}",
                 diagnostic.file.display(),
                 diagnostic.message
             ),

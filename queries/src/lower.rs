@@ -121,6 +121,28 @@ pub fn file_statement_positions(db: &dyn salsa::Database, file: SourceFile) -> A
         .collect()
 }
 
+/// The first syntax error of a file, where it is and what it says.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SyntaxProblem {
+    /// One-based.
+    pub line: u32,
+    /// One-based, in characters.
+    pub column: u32,
+    pub message: String,
+}
+
+/// The first syntax error of a file, if it has one. A firewall: it is
+/// `None` for every clean file, so edits to clean files stop here.
+#[salsa::tracked(returns(ref))]
+pub fn first_syntax_error(db: &dyn salsa::Database, file: SourceFile) -> Option<SyntaxProblem> {
+    let parse = parse_file(db, file);
+    let error =
+        parse.errors().iter().find(|error| error.severity == rbake_syntax::Severity::Error)?;
+    let text = parse.syntax_node().text().to_string();
+    let at = LineIndex::new(&text).line_col(&text, error.range.start());
+    Some(SyntaxProblem { line: at.line + 1, column: at.col + 1, message: error.message.clone() })
+}
+
 fn lower(parse: &Parse) -> impl Iterator<Item = (Stmt, rbake_syntax::TextRange)> + '_ {
     parse.tree().statements().filter_map(|statement| {
         let range = statement.syntax().text_range();

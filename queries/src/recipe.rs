@@ -230,6 +230,7 @@ fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result<(), Fatal>
     let anonymous = interpreter.state.anonymous_functions.len();
     if anonymous > 0 || !interpreter.state.handlers.is_empty() {
         interpreter.diagnostics.push(Diagnostic {
+            line_col: None,
             file: path.to_path_buf(),
             statement: None,
             severity: Severity::Warning,

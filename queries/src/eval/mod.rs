@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::datastore::{DataStore, Provenance};
 use crate::files::Db;
-use crate::lower::file_statements;
+use crate::lower::{file_statements, first_syntax_error};
 
 pub(crate) use include::exists;
 pub use include::{normalize, which};
@@ -39,6 +39,9 @@ pub struct Diagnostic {
     pub statement: Option<u32>,
     pub severity: Severity,
     pub message: String,
+    /// The exact one-based line and column, for syntax errors, which have
+    /// no statement.
+    pub line_col: Option<(u32, u32)>,
 }
 
 /// Which classes directory `inherit` searches first (BitBake's
@@ -163,6 +166,18 @@ impl<'db> Interpreter<'db> {
     fn eval_statements(&mut self, path: &Path) -> Result<(), Fatal> {
         // The database knows each file under its normal path.
         let file = crate::files::source_file(self.db, &normalize(path));
+        // BitBake refuses a file with a syntax error before running any of
+        // its statements.
+        if let Some(problem) = first_syntax_error(self.db, file) {
+            self.diagnostics.push(Diagnostic {
+                file: path.to_path_buf(),
+                statement: None,
+                severity: Severity::Error,
+                message: problem.message.clone(),
+                line_col: Some((problem.line, problem.column)),
+            });
+            return Err(Fatal);
+        }
         let statements = file_statements(self.db, file).clone();
         let file_name: Arc<str> = path.to_string_lossy().into();
         for (index, statement) in statements.iter().enumerate() {
@@ -175,6 +190,7 @@ impl<'db> Interpreter<'db> {
 
     pub(crate) fn error(&mut self, site: Option<&Site<'_>>, path: &Path, message: String) {
         self.diagnostics.push(Diagnostic {
+            line_col: None,
             file: site.map_or(path, |site| site.path).to_path_buf(),
             statement: site.map(|site| site.statement),
             severity: Severity::Error,
@@ -190,6 +206,7 @@ impl<'db> Interpreter<'db> {
                     // Until the embedded interpreter lands, inline Python
                     // stays as written; say so where it matters.
                     self.diagnostics.push(Diagnostic {
+                        line_col: None,
                         file: site.path.to_path_buf(),
                         statement: Some(site.statement),
                         severity: Severity::Warning,

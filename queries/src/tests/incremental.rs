@@ -116,7 +116,10 @@ mod recipes {
         let path = Path::new("/layer/recipes/one_1.0.bb");
         Files::update(&mut db, path, Some("inherit tool\nX = \"changed\"\n".into()));
         parse_all(&db, invocation);
-        assert_eq!(db.take_executed(), ["parse_file", "file_statements", "parse_recipe"]);
+        assert_eq!(
+            db.take_executed(),
+            ["parse_file", "first_syntax_error", "file_statements", "parse_recipe"]
+        );
         let one = parse_recipe(&db, invocation, RecipeId::new(&db, path.to_path_buf()));
         let x = one.variants[0].state.datastore.get_var("X", true).unwrap();
         assert_eq!(x.as_deref(), Some("changed"));
@@ -135,7 +138,10 @@ mod recipes {
         );
         parse_all(&db, invocation);
         // `one` inherits the class and re-runs; `two` does not read it.
-        assert_eq!(db.take_executed(), ["parse_file", "file_statements", "parse_recipe"]);
+        assert_eq!(
+            db.take_executed(),
+            ["parse_file", "first_syntax_error", "file_statements", "parse_recipe"]
+        );
     }
 
     #[test]
@@ -147,6 +153,6 @@ mod recipes {
         let path = Path::new("/layer/recipes/two_1.0.bb");
         Files::update(&mut db, path, Some("# A comment.\nY = \"2\"\n".into()));
         parse_all(&db, invocation);
-        assert_eq!(db.take_executed(), ["parse_file", "file_statements"]);
+        assert_eq!(db.take_executed(), ["parse_file", "first_syntax_error", "file_statements"]);
     }
 }

@@ -1,0 +1,2 @@
+CLASS = "native"
+NATIVE_ONLY = "yes"

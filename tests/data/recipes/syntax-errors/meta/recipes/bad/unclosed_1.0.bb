@@ -1,0 +1,4 @@
+PN = "unclosed"
+PV = "1.0"
+do_x() {
+	echo never closed

@@ -1,0 +1,2 @@
+PN = "badappend"
+PV = "1.0"

@@ -1,0 +1,3 @@
+PN = "fine"
+PV = "1.0"
+SUMMARY = "parses"
