@@ -104,7 +104,7 @@ fn multi_finalize<'db>(
     if !extended.is_empty() {
         // BitBake sets the expanded list on the datastore the variants
         // copy, which the finalised one still reads through.
-        let prov = Provenance::new(path.to_string_lossy(), 0);
+        let prov = Provenance::internal(path.to_string_lossy());
         for state in [&mut base, &mut main] {
             if let Err(error) = state.datastore.set_var("BBCLASSEXTEND", &extended, false, &prov) {
                 interpreter.error(None, path, error.to_string());
@@ -160,7 +160,7 @@ fn read_recipe(
         None => {
             // BitBake sets None, which reads as unset and is no string; the
             // datastore has no such value, so the name is deleted instead.
-            let prov = Provenance::new(path.to_string_lossy(), 0);
+            let prov = Provenance::internal(path.to_string_lossy());
             interpreter.state.datastore.del_var("FILE_LAYERNAME", &prov);
         }
     }
@@ -214,7 +214,7 @@ fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result<(), Fatal>
         };
         interpreter.inherit(&expanded, None, true)?;
     }
-    let prov = Provenance::new(path.to_string_lossy(), 0);
+    let prov = Provenance::internal(path.to_string_lossy());
     let renamable = renamable_task_deps(&interpreter.state);
     if let Err(error) = interpreter.state.datastore.expand_keys(&prov) {
         interpreter.error(None, path, error.to_string());
