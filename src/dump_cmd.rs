@@ -14,39 +14,33 @@ use serde_json::{json, Map, Value};
 
 use crate::cli::{DumpArgs, GlobalArgs};
 use crate::outln;
-use crate::workspace::Workspace;
+use crate::workspace::{Failed, Workspace};
 
-pub fn run(global: &GlobalArgs, args: &DumpArgs) -> ExitCode {
+pub fn run(global: &GlobalArgs, args: &DumpArgs) -> Result<ExitCode, Failed> {
     let Some(topdir) = &global.topdir else {
         eprintln!("error: rbake dump needs --topdir, as the reference dump does");
-        return ExitCode::FAILURE;
+        return Err(Failed);
     };
     let topdir = match std::path::absolute(topdir) {
         Ok(topdir) => topdir,
         Err(error) => {
             eprintln!("error: {}: {error}", topdir.display());
-            return ExitCode::FAILURE;
+            return Err(Failed);
         }
     };
     let env = match dump_env(&topdir.to_string_lossy(), args) {
         Ok(env) => env,
         Err(message) => {
             eprintln!("error: {message}");
-            return ExitCode::FAILURE;
+            return Err(Failed);
         }
     };
-    let workspace = match Workspace::new(global, env) {
-        Ok(workspace) => workspace,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let workspace = Workspace::open(global, env)?;
     let started = Instant::now();
     let config = workspace.config();
     let config_seconds = started.elapsed().as_secs_f64();
     if workspace.report(&config.diagnostics) || config.failed {
-        return ExitCode::FAILURE;
+        return Err(Failed);
     }
     let started = Instant::now();
     let recipes = dump_recipes(&workspace, args);
@@ -63,11 +57,11 @@ pub fn run(global: &GlobalArgs, args: &DumpArgs) -> ExitCode {
     match serde_json::to_string_pretty(&document) {
         Ok(text) => {
             outln!(crate::output::Output::new(), "{text}");
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
             eprintln!("error: {error}");
-            ExitCode::FAILURE
+            Err(Failed)
         }
     }
 }

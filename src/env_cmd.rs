@@ -8,20 +8,11 @@ use crate::cli::{EnvArgs, GlobalArgs};
 use crate::getvar_cmd::{print_history, recipe_datastore};
 use crate::outln;
 use crate::output::Output;
-use crate::workspace::{process_env, Workspace};
+use crate::workspace::{process_env, Failed, Workspace};
 
-pub fn run(global: &GlobalArgs, args: &EnvArgs) -> ExitCode {
-    let workspace = match Workspace::new(global, process_env()) {
-        Ok(workspace) => workspace,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let config = workspace.config();
-    if workspace.report(&config.diagnostics) || config.failed {
-        return ExitCode::FAILURE;
-    }
+pub fn run(global: &GlobalArgs, args: &EnvArgs) -> Result<ExitCode, Failed> {
+    let workspace = Workspace::open(global, process_env())?;
+    let config = workspace.checked_config()?;
     let recipe_state;
     let state = match &args.recipe {
         None => &config.state,
@@ -32,7 +23,7 @@ pub fn run(global: &GlobalArgs, args: &EnvArgs) -> ExitCode {
             }
             Err(message) => {
                 eprintln!("error: {message}");
-                return ExitCode::FAILURE;
+                return Err(Failed);
             }
         },
     };
@@ -77,5 +68,5 @@ pub fn run(global: &GlobalArgs, args: &EnvArgs) -> ExitCode {
             outln!(out, "{name}() {{\n{body}}}\n");
         }
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }

@@ -13,20 +13,11 @@ use rbake_queries::recipes::recipe_set;
 use crate::cli::{GetvarArgs, GlobalArgs};
 use crate::outln;
 use crate::output::Output;
-use crate::workspace::{process_env, Workspace};
+use crate::workspace::{process_env, Failed, Workspace};
 
-pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
-    let workspace = match Workspace::new(global, process_env()) {
-        Ok(workspace) => workspace,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let config = workspace.config();
-    if workspace.report(&config.diagnostics) || config.failed {
-        return ExitCode::FAILURE;
-    }
+pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> Result<ExitCode, Failed> {
+    let workspace = Workspace::open(global, process_env())?;
+    let config = workspace.checked_config()?;
     let recipe_state;
     let datastore = match &args.recipe {
         None => &config.state.datastore,
@@ -37,7 +28,7 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
             }
             Err(message) => {
                 eprintln!("error: {message}");
-                return ExitCode::FAILURE;
+                return Err(Failed);
             }
         },
     };
@@ -56,14 +47,14 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
                 Some(format!("{}:{line}:1: ", file.display()))
             });
             eprintln!("{}error: {name}: {error}", place.unwrap_or_default());
-            return ExitCode::FAILURE;
+            return Err(Failed);
         }
     };
     if args.value || args.flag.is_some() {
         if let Some(value) = value {
             outln!(Output::new(), "{value}");
         }
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
     let mut out = Output::new();
     print_history(&mut out, &workspace, datastore, name);
@@ -71,7 +62,7 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> ExitCode {
         Some(value) => outln!(out, "{name}=\"{value}\""),
         None => outln!(out, "# {name} is not set"),
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints how a variable got its value, as `bitbake -e` does: each change

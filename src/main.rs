@@ -16,12 +16,14 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match cli.command {
-        cli::Command::Syntax(args) => syntax_cmd::run(&args),
+    let outcome = match cli.command {
+        cli::Command::Syntax(args) => return syntax_cmd::run(&args),
         cli::Command::Dump(args) => dump_cmd::run(&cli.global, &args),
         cli::Command::Getvar(args) => getvar_cmd::run(&cli.global, &args),
         cli::Command::Recipes(args) => recipes_cmd::run(&cli.global, &args),
         cli::Command::Parse => parse_cmd::run(&cli.global),
         cli::Command::Env(args) => env_cmd::run(&cli.global, &args),
-    }
+    };
+    // A failed command has already said why.
+    outcome.unwrap_or(ExitCode::FAILURE)
 }

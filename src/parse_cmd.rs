@@ -10,21 +10,12 @@ use rbake_queries::recipe::{parse_recipe, RecipeId};
 use rbake_queries::recipes::recipe_set;
 
 use crate::cli::GlobalArgs;
-use crate::workspace::{process_env, Workspace};
+use crate::workspace::{process_env, Failed, Workspace};
 
-pub fn run(global: &GlobalArgs) -> ExitCode {
-    let workspace = match Workspace::new(global, process_env()) {
-        Ok(workspace) => workspace,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+pub fn run(global: &GlobalArgs) -> Result<ExitCode, Failed> {
+    let workspace = Workspace::open(global, process_env())?;
     let started = Instant::now();
-    let config = workspace.config();
-    if workspace.report(&config.diagnostics) || config.failed {
-        return ExitCode::FAILURE;
-    }
+    workspace.checked_config()?;
     let set = recipe_set(&workspace.db, workspace.invocation);
     let mut failed = workspace.report(&set.diagnostics);
     // One database clone per worker; they share the memoized results.
@@ -59,8 +50,8 @@ pub fn run(global: &GlobalArgs) -> ExitCode {
         set.masked
     );
     if failed || broken > 0 {
-        ExitCode::FAILURE
+        Err(Failed)
     } else {
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
     }
 }

@@ -10,20 +10,11 @@ use serde_json::json;
 use crate::cli::{GlobalArgs, RecipesArgs};
 use crate::outln;
 use crate::output::Output;
-use crate::workspace::{process_env, Workspace};
+use crate::workspace::{process_env, Failed, Workspace};
 
-pub fn run(global: &GlobalArgs, args: &RecipesArgs) -> ExitCode {
-    let workspace = match Workspace::new(global, process_env()) {
-        Ok(workspace) => workspace,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let config = workspace.config();
-    if workspace.report(&config.diagnostics) || config.failed {
-        return ExitCode::FAILURE;
-    }
+pub fn run(global: &GlobalArgs, args: &RecipesArgs) -> Result<ExitCode, Failed> {
+    let workspace = Workspace::open(global, process_env())?;
+    workspace.checked_config()?;
     let set = recipe_set(&workspace.db, workspace.invocation);
     let failed = workspace.report(&set.diagnostics);
     if args.json {
@@ -53,8 +44,8 @@ pub fn run(global: &GlobalArgs, args: &RecipesArgs) -> ExitCode {
         eprintln!("{} recipes, {} masked", set.recipes.len(), set.masked);
     }
     if failed {
-        ExitCode::FAILURE
+        Err(Failed)
     } else {
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
     }
 }

@@ -14,6 +14,10 @@ use rbake_queries::RootDatabase;
 use crate::cli::GlobalArgs;
 use rbake_queries::os_system::OsSystem;
 
+/// A command failed, and has said why on standard error.
+#[derive(Debug)]
+pub struct Failed;
+
 /// A database and the invocation whose configuration it reads.
 pub struct Workspace {
     pub db: RootDatabase,
@@ -40,8 +44,26 @@ impl Workspace {
         Ok(Workspace { db, invocation })
     }
 
+    /// The workspace, or a reported failure.
+    pub fn open(global: &GlobalArgs, env: Vec<(String, String)>) -> Result<Workspace, Failed> {
+        Workspace::new(global, env).map_err(|error| {
+            eprintln!("error: {error}");
+            Failed
+        })
+    }
+
     pub fn config(&self) -> &Config {
         config(&self.db, self.invocation)
+    }
+
+    /// The configuration, after its diagnostics are reported; a failure if
+    /// any is an error.
+    pub fn checked_config(&self) -> Result<&Config, Failed> {
+        let config = self.config();
+        if self.report(&config.diagnostics) || config.failed {
+            return Err(Failed);
+        }
+        Ok(config)
     }
 
     /// Prints diagnostics as `file:line:col: severity: message` to stderr;
