@@ -283,9 +283,7 @@ impl DataStore {
         value: &str,
         prov: &Provenance,
     ) -> Result<(), ExpansionError> {
-        self.record(name, &Log::new(prov, "append"), None, value);
-        let queued = format!("{name}:append");
-        self.set_var_logged(&queued, value.to_owned(), true, None, &mut NoPython)
+        self.queue(name, ListKind::Append, value, prov)
     }
 
     /// Queues an unconditional `:prepend`, as BitBake's `prependVar`.
@@ -295,8 +293,21 @@ impl DataStore {
         value: &str,
         prov: &Provenance,
     ) -> Result<(), ExpansionError> {
-        self.record(name, &Log::new(prov, "prepend"), None, value);
-        let queued = format!("{name}:prepend");
+        self.queue(name, ListKind::Prepend, value, prov)
+    }
+
+    /// Records the operation, then queues `value` under `NAME:append` or
+    /// `NAME:prepend`, as BitBake's `appendVar` and `prependVar` do.
+    fn queue(
+        &mut self,
+        name: &str,
+        kind: ListKind,
+        value: &str,
+        prov: &Provenance,
+    ) -> Result<(), ExpansionError> {
+        let operation = &kind.keyword()[1..];
+        self.record(name, &Log::new(prov, operation), None, value);
+        let queued = format!("{name}{}", kind.keyword());
         self.set_var_logged(&queued, value.to_owned(), true, None, &mut NoPython)
     }
 
