@@ -278,24 +278,7 @@ fn generated_err_cases() {
         ),
         ("10,000 unclosed function headers", FileKind::Recipe, "do_x () {\n".repeat(10_000)),
     ];
-    let mut failures = Vec::new();
-    for (name, kind, text) in &cases {
-        let outcome = panic::catch_unwind(|| rbake_syntax::parse(text, *kind));
-        let parse = match outcome {
-            Ok(parse) => parse,
-            Err(_) => {
-                failures.push(format!("{name}: the parser panicked"));
-                continue;
-            }
-        };
-        if let Err(message) = check_invariants(text.as_bytes(), text, &parse, true) {
-            failures.push(format!("{name}: {message}"));
-        }
-        if !parse.has_errors() {
-            failures.push(format!("{name}: expected an error diagnostic, got none"));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check_generated(&cases, Expect::Errors);
 }
 
 /// Large inputs that BitBake accepts: still no diagnostic, and no panic.
@@ -331,27 +314,7 @@ fn generated_ok_cases() {
             format!("do_x () {{\n{}}}\n", "    echo ${A} ${@d.getVar('B')}\n".repeat(10_000)),
         ),
     ];
-    let mut failures = Vec::new();
-    for (name, kind, text) in &cases {
-        let outcome = panic::catch_unwind(|| rbake_syntax::parse(text, *kind));
-        let parse = match outcome {
-            Ok(parse) => parse,
-            Err(_) => {
-                failures.push(format!("{name}: the parser panicked"));
-                continue;
-            }
-        };
-        if let Err(message) = check_invariants(text.as_bytes(), text, &parse, true) {
-            failures.push(format!("{name}: {message}"));
-        }
-        if !parse.errors().is_empty() {
-            failures.push(format!(
-                "{name}: expected no diagnostic, got {:?}",
-                parse.errors().iter().take(3).collect::<Vec<_>>()
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check_generated(&cases, Expect::Clean);
 }
 
 /// An expression that holds the next `${@`, 50,000 deep: the lexer does not
@@ -363,4 +326,30 @@ fn deeply_nested_inline_python() {
     let text = format!("A = \"{}\"\n", "${@{x}".repeat(50_000));
     let parse = rbake_syntax::parse(&text, FileKind::Recipe);
     check_invariants(text.as_bytes(), &text, &parse, true).unwrap();
+}
+
+/// Parses each generated case without panicking and checks the tree and
+/// the diagnostics, collecting every failure.
+fn check_generated(cases: &[(&str, FileKind, String)], expect: Expect) {
+    let mut failures = Vec::new();
+    for (name, kind, text) in cases {
+        let Ok(parse) = panic::catch_unwind(|| rbake_syntax::parse(text, *kind)) else {
+            failures.push(format!("{name}: the parser panicked"));
+            continue;
+        };
+        if let Err(message) = check_invariants(text.as_bytes(), text, &parse, true) {
+            failures.push(format!("{name}: {message}"));
+        }
+        match expect {
+            Expect::Errors if !parse.has_errors() => {
+                failures.push(format!("{name}: expected an error diagnostic, got none"));
+            }
+            Expect::Clean if !parse.errors().is_empty() => failures.push(format!(
+                "{name}: expected no diagnostic, got {:?}",
+                parse.errors().iter().take(3).collect::<Vec<_>>()
+            )),
+            _ => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
