@@ -165,10 +165,9 @@ fn read_recipe(
         }
     }
     let resolved = resolve_file(db, cwd, interpreter, path)?;
-    interpreter.handle(&resolved, None)?;
-    // The recipe is read at the top level, so FILE keeps naming it
-    // afterwards; each append names itself while it is read.
-    interpreter.set_internal("FILE", &resolved.to_string_lossy(), path);
+    // FILE keeps naming the recipe afterwards; each append names itself
+    // while it is read.
+    interpreter.handle_recipe(&resolved)?;
     for append in appends {
         let resolved = resolve_file(db, cwd, interpreter, append)?;
         interpreter.handle(&resolved, None)?;

@@ -210,7 +210,13 @@ impl Interpreter<'_> {
     /// The path is marked as a dependency, as BitBake marks an absolute
     /// name it is given.
     pub(crate) fn handle(&mut self, path: &Path, site: Option<&Site<'_>>) -> Result<(), Fatal> {
-        self.read_file(path, site, true)
+        self.read_file(path, site, true, true)
+    }
+
+    /// Reads a recipe at the top level, as BitBake's `parse.handle` does
+    /// with `include=0`: `FILE` names the recipe and keeps naming it after.
+    pub(crate) fn handle_recipe(&mut self, path: &Path) -> Result<(), Fatal> {
+        self.read_file(path, None, true, false)
     }
 
     /// [`Interpreter::handle`] for a file that BitBake was given by a
@@ -221,10 +227,18 @@ impl Interpreter<'_> {
         path: &Path,
         site: Option<&Site<'_>>,
     ) -> Result<(), Fatal> {
-        self.read_file(path, site, false)
+        self.read_file(path, site, false, true)
     }
 
-    fn read_file(&mut self, path: &Path, site: Option<&Site<'_>>, mark: bool) -> Result<(), Fatal> {
+    /// Reads a file; `mark` records it as a dependency, `restore_file` puts
+    /// the includer's `FILE` back afterwards.
+    fn read_file(
+        &mut self,
+        path: &Path,
+        site: Option<&Site<'_>>,
+        mark: bool,
+        restore_file: bool,
+    ) -> Result<(), Fatal> {
         let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or_default();
         if !matches!(extension, "conf" | "bb" | "bbclass" | "inc" | "bbappend") {
             let origin = site.map_or(path, |site| site.path);
@@ -252,7 +266,7 @@ impl Interpreter<'_> {
         self.depth += 1;
         let result = self.eval_statements(path);
         self.depth -= 1;
-        if sets_file {
+        if sets_file && restore_file {
             if let Some(old_file) = old_file {
                 self.set_internal("FILE", &old_file, path);
             }
