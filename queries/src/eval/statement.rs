@@ -90,11 +90,11 @@ impl Interpreter<'_> {
                             .into_iter()
                             .filter_map(|(set, flag)| set.then_some(flag))
                             .collect();
-                    self.define_function(name, body, &flags, site)?;
+                    self.define_function(name, body, &flags, false, site)?;
                 }
             },
             Stmt::PythonDef { name, code } => {
-                self.define_function(name, code, &["func", "python"], site)?
+                self.define_function(name, code, &["func", "python"], true, site)?
             }
             Stmt::ExportFunctions { functions } => self.export_functions(functions, site)?,
             // FIXME: addpylib and addfragments are read but not yet applied.
@@ -105,12 +105,14 @@ impl Interpreter<'_> {
 
     /// A named function: its body is the variable's value, flagged `func`
     /// (and `python`, `fakeroot`), then `filename`; flags are set in
-    /// BitBake's order, which its history shows.
+    /// BitBake's order, which its history shows. `python_def` tells a
+    /// top-level `def` from a `{ ... }` function.
     fn define_function(
         &mut self,
         name: &str,
         body: &str,
         flags: &[&str],
+        python_def: bool,
         site: &Site<'_>,
     ) -> Result<(), Fatal> {
         let prov = site.provenance();
@@ -139,7 +141,7 @@ impl Interpreter<'_> {
             name: name.to_owned(),
             file: site.path.to_path_buf(),
             statement: site.statement,
-            python_def: flags == ["func", "python"],
+            python_def,
         };
         self.state.function_sites.push(site);
         Ok(())
