@@ -37,11 +37,15 @@ pub struct SourceFile {
 /// The syntax tree of a file, parsed by the reader its extension selects.
 #[salsa::tracked(returns(ref), no_eq)]
 pub fn parse_file(db: &dyn salsa::Database, file: SourceFile) -> Parse {
-    let kind = FileKind::from_path(file.path(db));
+    rbake_syntax::parse(parsed_text(db, file), FileKind::from_path(file.path(db)))
+}
+
+/// The text `parse_file` parses: the file's, or nothing for a missing file.
+pub(crate) fn parsed_text(db: &dyn salsa::Database, file: SourceFile) -> &str {
     if *file.exists(db) {
-        rbake_syntax::parse(file.text(db), kind)
+        file.text(db)
     } else {
-        rbake_syntax::parse("", kind)
+        ""
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rbake_syntax::ast::{AssignOp, DirectiveKind, Statement};
 use rbake_syntax::{LineIndex, Parse, TextSize};
 
-use crate::{parse_file, SourceFile};
+use crate::{parse_file, parsed_text, SourceFile};
 
 /// How an included file is found and what a missing one means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -105,9 +105,9 @@ pub fn file_statements(db: &dyn salsa::Database, file: SourceFile) -> Arc<[Stmt]
 #[salsa::tracked(returns(ref))]
 pub fn file_statement_positions(db: &dyn salsa::Database, file: SourceFile) -> Arc<[StmtPosition]> {
     let parse = parse_file(db, file);
-    let text = parse.syntax_node().text().to_string();
-    let index = LineIndex::new(&text);
-    let line_of = |offset: TextSize| index.line_col(&text, offset).line + 1;
+    let text = parsed_text(db, file);
+    let index = LineIndex::new(text);
+    let line_of = |offset: TextSize| index.line_col(text, offset).line + 1;
     lower(parse)
         .map(|(_, range)| {
             // The range ends after the last token, so step back one byte to
@@ -138,8 +138,8 @@ pub fn first_syntax_error(db: &dyn salsa::Database, file: SourceFile) -> Option<
     let parse = parse_file(db, file);
     let error =
         parse.errors().iter().find(|error| error.severity == rbake_syntax::Severity::Error)?;
-    let text = parse.syntax_node().text().to_string();
-    let at = LineIndex::new(&text).line_col(&text, error.range.start());
+    let text = parsed_text(db, file);
+    let at = LineIndex::new(text).line_col(text, error.range.start());
     Some(SyntaxProblem { line: at.line + 1, column: at.col + 1, message: error.message.clone() })
 }
 
