@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use rbake_queries::eval::{normalize, ParseState};
+use rbake_queries::python::evaluator_for;
 use rbake_queries::recipe::{parse_recipe, RecipeId};
 use rbake_queries::recipes::recipe_set;
 use serde_json::{json, Map, Value};
@@ -101,9 +102,10 @@ fn dump_vars(
     all_vars: bool,
 ) -> Map<String, Value> {
     let datastore = &state.datastore;
+    let mut python = evaluator_for(state);
     let mut selected: Vec<String> = if all_vars {
         datastore
-            .keys()
+            .keys_with(&mut *python)
             .unwrap_or_default()
             .into_iter()
             .filter(|name| !name.starts_with("__"))
@@ -156,7 +158,7 @@ fn dump_vars(
         if is_function {
             var.insert("expanded".to_owned(), Value::Null);
         } else {
-            match datastore.get_var(&name, true) {
+            match datastore.get_var_with(&name, true, &mut *python) {
                 Ok(expanded) => {
                     var.insert("expanded".to_owned(), expanded.map_or(Value::Null, Value::String));
                 }
@@ -215,12 +217,21 @@ fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
             );
             continue;
         }
+        if let Some(reason) = &parsed.skipped {
+            out.push(json!({ "file": file, "variant": "", "skipped": reason }));
+            continue;
+        }
         for variant in &parsed.variants {
             let mut record = Map::new();
             record.insert("file".into(), json!(file));
             record.insert("variant".into(), json!(variant.name));
             record.insert("appends".into(), json!(parsed.appends));
             record.insert("layer".into(), json!(parsed.layer));
+            if let Some(reason) = &variant.skipped {
+                record.insert("skipped".into(), json!(reason));
+                out.push(Value::Object(record));
+                continue;
+            }
             let vars = dump_vars(workspace, &variant.state, &args.var, args.all_vars);
             record.insert("vars".into(), Value::Object(vars));
             record.insert("tasklist".into(), json!(variant.state.tasks));
@@ -234,8 +245,9 @@ fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
 /// Each task's ordering and flags, as the reference dump describes them.
 fn dump_tasks(state: &ParseState) -> Map<String, Value> {
     let datastore = &state.datastore;
-    let flag = |task: &str, name: &str, expand: bool| {
-        datastore.get_var_flag(task, name, expand).ok().flatten()
+    let mut python = evaluator_for(state);
+    let mut flag = |task: &str, name: &str, expand: bool| {
+        datastore.get_var_flag_with(task, name, expand, &mut *python).ok().flatten()
     };
     let mut out = Map::new();
     for task in &state.tasks {

@@ -10,6 +10,7 @@ use crate::eval::{
     exists, normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState, Severity,
 };
 use crate::files::{directory, Db};
+use crate::python::PythonStage;
 
 /// How rbake was invoked: what BitBake's configuration depends on besides
 /// the files.
@@ -75,7 +76,9 @@ pub fn config(db: &dyn Db, invocation: Invocation) -> Config {
     let cwd = invocation.cwd(db).clone();
     let mut interpreter = Interpreter::new(db, ParseState::default(), cwd.clone());
     interpreter.class_type = ClassType::Global;
-    let failed = read_configuration(&mut interpreter, db, invocation, &cwd).is_err();
+    let failed = read_configuration(&mut interpreter, db, invocation, &cwd)
+        .and_then(|()| fire_config_parsed(&mut interpreter, &cwd))
+        .is_err();
     Config { state: interpreter.state, diagnostics: interpreter.diagnostics, failed }
 }
 
@@ -146,6 +149,45 @@ fn read_configuration(
         .collect();
     interpreter.set_internal("BBINCLUDED", &included.join(" "), &origin);
     check_renamed_variables(interpreter, &origin)
+}
+
+/// The cooker fires ConfigParsed at the handlers registered so far, which
+/// may change the configuration every recipe starts from.
+fn fire_config_parsed(interpreter: &mut Interpreter<'_>, cwd: &Path) -> Result<(), Fatal> {
+    if interpreter.state.handlers.is_empty() {
+        return Ok(());
+    }
+    let origin = cwd.join("<ConfigParsed>");
+    let prov = Provenance::internal(origin.to_string_lossy());
+    let stage = match interpreter.python.session(&interpreter.state) {
+        Ok(session) => PythonStage::new(session, prov),
+        Err(message) => Err(message),
+    };
+    let stage = match stage {
+        Ok(stage) => stage,
+        Err(message) => {
+            interpreter.warning(None, &origin, format!("event handlers were not run: {message}"));
+            return Ok(());
+        }
+    };
+    for handler in interpreter.state.handlers.clone() {
+        let datastore = &interpreter.state.datastore;
+        let file = datastore.get_var_flag(&handler, "filename", false).ok().flatten();
+        let body = datastore.get_var(&handler, false).ok().flatten().unwrap_or_default();
+        let mask = datastore.get_var_flag(&handler, "eventmask", true).ok().flatten();
+        let mask: Vec<String> =
+            mask.unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+        if let Err(failure) = stage.register(&handler, &body, &mask, &file.unwrap_or_default()) {
+            return Err(interpreter.python_failed(None, &origin, failure.message, failure.outcome));
+        }
+    }
+    stage.put(std::mem::take(&mut interpreter.state));
+    let result = stage.fire("ConfigParsed", None, None);
+    interpreter.state = stage.take();
+    interpreter.take_python_messages(None, &origin);
+    result.map_err(|failure| {
+        interpreter.python_failed(None, &origin, failure.message, failure.outcome)
+    })
 }
 
 /// Variables BitBake renamed (to the second name) or dropped (the second

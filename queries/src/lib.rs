@@ -11,6 +11,7 @@ pub mod files;
 pub mod glob;
 pub mod lower;
 pub mod os_system;
+pub mod python;
 pub mod recipe;
 pub mod recipes;
 #[cfg(test)]

@@ -145,7 +145,26 @@ impl<'a> Ctx<'a> {
         if let Some(exp) = expanded.as_mut().filter(|e| !e.value.is_empty()) {
             removed = self.remove_words(var, exp, carried)?;
         }
+        if let Some(exp) = expanded.as_mut().filter(|e| !e.value.is_empty()) {
+            self.apply_filter(var, exp)?;
+        }
         Ok(Rc::new(Evaluated { raw: value, expanded, removed }))
+    }
+
+    /// A filter set with `setVarFilter` on the name before any `:`
+    /// rewrites the expanded value.
+    fn apply_filter(&mut self, var: &str, exp: &mut Expanded) -> Result<(), Failure> {
+        let base = var.split(':').next().unwrap_or(var);
+        let Some(filter) = self.ds.filters.get(base) else { return Ok(()) };
+        match self.py.apply_filter(&exp.value, filter) {
+            Ok(value) => {
+                exp.value = value;
+                Ok(())
+            }
+            Err(message) => {
+                Err(Failure::Cause(Box::new(ErrorCause::Python { code: filter.clone(), message })))
+            }
+        }
     }
 
     /// Steps 1 to 3: the unexpanded value, and the `:remove` items carried

@@ -53,6 +53,13 @@ impl Expanded {
 pub trait PythonEvaluator {
     fn eval(&mut self, code: &str, ds: &DataStore) -> Result<String, String>;
 
+    /// Applies a variable filter (BitBake's `setVarFilter`): `expression`
+    /// is Python over `val`. An evaluator that runs no Python leaves the
+    /// value alone.
+    fn apply_filter(&mut self, value: &str, _expression: &str) -> Result<String, String> {
+        Ok(value.to_owned())
+    }
+
     /// Whether this evaluator runs Python at all. Values computed with one
     /// that does not are not reused for one that does.
     fn runs_python(&self) -> bool {

@@ -147,6 +147,8 @@ pub struct DataStore {
     /// depends on. Setting one of them expands the new value at once.
     override_vars: OrdSet<String>,
     history: HashMap<String, Vector<HistoryEntry>>,
+    /// Filters on expanded values, by variable name (`setVarFilter`).
+    filters: HashMap<String, String>,
     /// The names changed since [`DataStore::create_copy`] made this
     /// datastore, in the order first changed (BitBake's `localkeys()`, the
     /// keys of the copy's own dictionary). Deleted names stay listed.
@@ -174,6 +176,7 @@ impl Default for DataStore {
             exports: OrdSet::new(),
             override_vars: ["OVERRIDES", "FILE"].into_iter().map(str::to_owned).collect(),
             history: HashMap::new(),
+            filters: HashMap::new(),
             local_keys: Vector::new(),
             local_set: imbl::HashSet::new(),
             overrides_plain: OnceLock::new(),
@@ -267,6 +270,20 @@ impl DataStore {
         self.overridedata.contains_key(name)
     }
 
+    /// Sets or, with `None`, removes the filter on a variable's expanded
+    /// value, as BitBake's `setVarFilter`.
+    pub fn set_var_filter(&mut self, name: &str, expression: Option<&str>) {
+        match expression.filter(|e| !e.is_empty()) {
+            Some(expression) => {
+                self.filters.insert(name.to_owned(), expression.to_owned());
+            }
+            None => {
+                self.filters.remove(name);
+            }
+        }
+        self.touch();
+    }
+
     /// A copy whose own changes start empty, as BitBake's `createCopy`:
     /// the values are shared, and [`DataStore::local_keys`] lists only
     /// what changes after the copy.
@@ -319,6 +336,7 @@ impl PartialEq for DataStore {
             && self.override_vars == other.override_vars
             && self.history == other.history
             && self.local_keys == other.local_keys
+            && self.filters == other.filters
     }
 }
 

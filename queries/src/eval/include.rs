@@ -5,6 +5,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::datastore::Provenance;
 use crate::eval::{Fatal, Interpreter, Site};
 use crate::files::{file_exists, Db};
 
@@ -198,10 +199,20 @@ impl Interpreter<'_> {
             };
             if !self.state.inherited.contains(&path) {
                 self.state.inherited.push(path.clone());
+                self.record_inherit_cache(&origin);
                 self.handle(&path, site)?;
             }
         }
         Ok(())
+    }
+
+    /// Mirrors the inherited classes into `__inherit_cache`, where
+    /// metadata's Python (`bb.data.inherits_class`) reads them.
+    fn record_inherit_cache(&mut self, origin: &Path) {
+        let paths: Vec<String> =
+            self.state.inherited.iter().map(|path| path.to_string_lossy().into_owned()).collect();
+        let prov = Provenance::internal(origin.to_string_lossy());
+        let _ = self.state.datastore.set_var("__inherit_cache", paths.join(" "), false, &prov);
     }
 
     /// Reads the file at `path` with the reader its extension selects, as

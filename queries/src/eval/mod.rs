@@ -11,7 +11,9 @@
 
 mod export;
 mod include;
+mod python;
 mod statement;
+mod tasks;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use std::sync::Arc;
 use crate::datastore::{DataStore, Provenance};
 use crate::files::Db;
 use crate::lower::{file_statements, first_syntax_error};
+use crate::python::PythonSlot;
 
 pub(crate) use include::exists;
 pub use include::{normalize, which};
@@ -102,9 +105,13 @@ pub struct ParseState {
     pub function_sites: Vec<FunctionSite>,
     /// Every file read or looked for, in order (`__depends`).
     pub depends: Vec<PathBuf>,
+    /// `addpylib` entries: the expanded directory and the namespace.
+    pub pylibs: Vec<(String, String)>,
 }
 
-/// A failure that stops the parse, as BitBake's `ParseError` does.
+/// A failure that stops the parse, as BitBake's `ParseError` does (or a
+/// `SkipRecipe` from metadata's Python, whose reason the interpreter keeps
+/// in [`Interpreter::skipped`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Fatal;
 
@@ -125,6 +132,11 @@ pub(crate) struct Interpreter<'db> {
     /// The paths marked as dependencies, spelt as BitBake spells them
     /// (relative when found through a relative BBPATH entry).
     marked: Vec<PathBuf>,
+    /// The parse's Python session, made when first needed.
+    pub(crate) python: PythonSlot,
+    /// The reason metadata's Python gave for skipping the recipe, when a
+    /// [`Fatal`] is a skip.
+    pub(crate) skipped: Option<String>,
 }
 
 impl<'db> Interpreter<'db> {
@@ -139,6 +151,8 @@ impl<'db> Interpreter<'db> {
             base_depends: Vec::new(),
             depth: 0,
             marked,
+            python: PythonSlot::default(),
+            skipped: None,
         }
     }
 
@@ -198,36 +212,36 @@ impl<'db> Interpreter<'db> {
         });
     }
 
+    pub(crate) fn warning(&mut self, site: Option<&Site<'_>>, path: &Path, message: String) {
+        self.diagnostics.push(Diagnostic {
+            line_col: None,
+            file: site.map_or(path, |site| site.path).to_path_buf(),
+            statement: site.map(|site| site.statement),
+            severity: Severity::Warning,
+            message,
+        });
+    }
+
     /// Expands `text` in the current datastore, reporting failure at `site`.
     pub(crate) fn expand(&mut self, text: &str, site: &Site<'_>) -> Result<String, Fatal> {
-        match self.state.datastore.expand(text, None) {
-            Ok(expanded) => {
-                if let Some(code) = expanded.python.first() {
-                    // Until the embedded interpreter lands, inline Python
-                    // stays as written; say so where it matters.
-                    self.diagnostics.push(Diagnostic {
-                        line_col: None,
-                        file: site.path.to_path_buf(),
-                        statement: Some(site.statement),
-                        severity: Severity::Warning,
-                        message: format!("inline Python is not evaluated yet, so this stays unexpanded: ${{@{code}}}"),
-                    });
-                }
-                Ok(expanded.value)
-            }
-            Err(error) => {
-                self.error(Some(site), site.path, error.to_string());
-                Err(Fatal)
-            }
+        let python = self.python.evaluator(&self.state);
+        let result = self.state.datastore.expand_with(text, None, python);
+        self.take_python_messages(Some(site), site.path);
+        match result {
+            Ok(expanded) => Ok(expanded.value),
+            Err(error) => Err(self.expansion_failed(Some(site), site.path, error)),
         }
     }
 
     /// A variable's expanded value, or empty; an expansion error is reported.
     pub(crate) fn get_var(&mut self, name: &str, site: Option<&Site<'_>>, path: &Path) -> String {
-        match self.state.datastore.get_var(name, true) {
+        let python = self.python.evaluator(&self.state);
+        let result = self.state.datastore.get_var_with(name, true, python);
+        self.take_python_messages(site, path);
+        match result {
             Ok(value) => value.unwrap_or_default(),
             Err(error) => {
-                self.error(site, path, error.to_string());
+                let _ = self.expansion_failed(site, path, error);
                 String::new()
             }
         }

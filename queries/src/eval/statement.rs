@@ -4,15 +4,6 @@
 use crate::eval::{AnonymousFunction, Fatal, FunctionSite, Interpreter, Site};
 use crate::lower::{IncludeKind, Stmt};
 
-/// BitBake's task names always start with `do_`.
-fn task_name(name: &str) -> String {
-    if name.starts_with("do_") {
-        name.to_owned()
-    } else {
-        format!("do_{name}")
-    }
-}
-
 impl Interpreter<'_> {
     pub(super) fn eval_statement(
         &mut self,
@@ -22,17 +13,19 @@ impl Interpreter<'_> {
         let prov = site.provenance();
         match statement {
             Stmt::Assign { name, flag, op, value, exported } => {
-                let result = self.datastore().apply_assignment(
+                let python = self.python.evaluator(&self.state);
+                let result = self.state.datastore.apply_assignment_with(
                     name,
                     flag.as_deref(),
                     *op,
                     value,
                     *exported,
                     &prov,
+                    python,
                 );
+                self.take_python_messages(Some(site), site.path);
                 if let Err(error) = result {
-                    self.error(Some(site), site.path, error.to_string());
-                    return Err(Fatal);
+                    return Err(self.expansion_failed(Some(site), site.path, error));
                 }
             }
             Stmt::Export { name } => self.datastore().apply_export(name, &prov),
@@ -56,13 +49,16 @@ impl Interpreter<'_> {
             }
             Stmt::AddTask { tasks, after, before } => {
                 for task in tasks.split_whitespace() {
-                    self.add_task(task, after, before, site)?;
+                    if let Err(error) = self.state.add_task(task, after, before, &prov) {
+                        self.error(Some(site), site.path, error.to_string());
+                        return Err(Fatal);
+                    }
                 }
             }
             Stmt::DelTask { tasks } => {
                 let tasks = self.expand(tasks, site)?;
                 for task in tasks.split_whitespace() {
-                    self.delete_task(&task_name(task), site);
+                    self.state.delete_task(task, &prov);
                 }
             }
             Stmt::AddHandler { handlers } => {
@@ -94,11 +90,13 @@ impl Interpreter<'_> {
                 }
             },
             Stmt::PythonDef { name, code } => {
-                self.define_function(name, code, &["func", "python"], true, site)?
+                self.define_function(name, code, &["func", "python"], true, site)?;
+                self.run_def(code, site)?;
             }
             Stmt::ExportFunctions { functions } => self.export_functions(functions, site)?,
-            // FIXME: addpylib and addfragments are read but not yet applied.
-            Stmt::AddPylib { .. } | Stmt::AddFragments { .. } => {}
+            Stmt::AddPylib { dir, namespace } => self.add_pylib(dir, namespace, site)?,
+            // FIXME: addfragments is read but not yet applied.
+            Stmt::AddFragments { .. } => {}
         }
         Ok(())
     }
@@ -145,74 +143,5 @@ impl Interpreter<'_> {
         };
         self.state.function_sites.push(site);
         Ok(())
-    }
-
-    /// `addtask`: flags the task and records what it comes after and
-    /// before, as BitBake's `build.addtask` does.
-    fn add_task(
-        &mut self,
-        task: &str,
-        after: &str,
-        before: &str,
-        site: &Site<'_>,
-    ) -> Result<(), Fatal> {
-        let task = task_name(task);
-        let prov = site.provenance();
-        if let Err(error) = self.datastore().set_var_flag(&task, "task", "1", &prov) {
-            self.error(Some(site), site.path, error.to_string());
-            return Err(Fatal);
-        }
-        if !self.state.tasks.contains(&task) {
-            self.state.tasks.push(task.clone());
-        }
-        let mut deps = self.task_deps(&task);
-        for entry in after.split_whitespace().map(task_name) {
-            if !deps.contains(&entry) {
-                deps.push(entry);
-            }
-        }
-        self.set_task_deps(&task, deps);
-        for entry in before.split_whitespace().map(task_name) {
-            let mut deps = self.task_deps(&entry);
-            if !deps.contains(&task) {
-                deps.insert(0, task.clone());
-                self.set_task_deps(&entry, deps);
-            }
-        }
-        Ok(())
-    }
-
-    /// `deltask`, as BitBake's `build.deltask`: the task leaves the task
-    /// list and loses its own `deps`, and it is taken out of the `deps` of
-    /// the remaining tasks only. A name that is no task but was given
-    /// `deps` by an `addtask ... before` keeps them.
-    fn delete_task(&mut self, task: &str, site: &Site<'_>) {
-        if let Some(position) = self.state.tasks.iter().position(|known| known == task) {
-            self.state.tasks.remove(position);
-            self.datastore().del_var_flag(task, "task", &site.provenance());
-        }
-        self.state.task_deps.retain(|(name, _)| name != task);
-        let tasks = &self.state.tasks;
-        for (name, deps) in &mut self.state.task_deps {
-            if tasks.contains(name) {
-                deps.retain(|dep| dep != task);
-            }
-        }
-    }
-
-    fn task_deps(&self, task: &str) -> Vec<String> {
-        self.state
-            .task_deps
-            .iter()
-            .find(|(name, _)| name == task)
-            .map(|(_, deps)| deps.clone())
-            .unwrap_or_default()
-    }
-
-    fn set_task_deps(&mut self, task: &str, deps: Vec<String>) {
-        match self.state.task_deps.iter_mut().find(|(name, _)| name == task) {
-            Some(entry) => entry.1 = deps,
-            None => self.state.task_deps.push((task.to_owned(), deps)),
-        }
     }
 }

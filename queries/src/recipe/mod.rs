@@ -11,9 +11,13 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{config, Invocation};
 use crate::datastore::Provenance;
-use crate::eval::{which, ClassType, Diagnostic, Fatal, Interpreter, ParseState, Severity};
+use crate::eval::{which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
 use crate::files::Db;
 use crate::recipes::recipe_set;
+
+mod finalize;
+
+use finalize::finalize;
 
 /// A recipe file, as a query key.
 #[salsa::interned(debug)]
@@ -28,6 +32,8 @@ pub struct RecipeId {
 pub struct Variant {
     pub name: String,
     pub state: ParseState,
+    /// The reason a `SkipRecipe` raised during finalisation gave.
+    pub skipped: Option<String>,
 }
 
 /// A parsed recipe: its variants, in BitBake's order, and what went wrong.
@@ -39,6 +45,9 @@ pub struct ParsedRecipe {
     pub diagnostics: Vec<Diagnostic>,
     /// Whether parsing stopped at a fatal error.
     pub failed: bool,
+    /// The reason given by a `SkipRecipe` raised while the recipe's files
+    /// were read, before finalisation: the whole recipe is skipped.
+    pub skipped: Option<String>,
 }
 
 /// The datastores of one recipe file.
@@ -66,6 +75,7 @@ pub fn parse_recipe<'db>(
         appends,
         diagnostics: Vec::new(),
         failed: false,
+        skipped: None,
     };
     interpreter.set_internal("BBFILES_PRIORITIZED", &set.prioritized_patterns, &path);
     let result = read_recipe(
@@ -78,9 +88,10 @@ pub fn parse_recipe<'db>(
     )
     .and_then(|()| multi_finalize(db, &mut interpreter, invocation, &path, &mut parsed.variants));
     // Any error stops the whole recipe, variants included, as in BitBake.
-    parsed.failed = result.is_err();
-    if parsed.failed {
+    if result.is_err() {
         parsed.variants.clear();
+        parsed.skipped = interpreter.skipped.take();
+        parsed.failed = parsed.skipped.is_none();
     }
     parsed.diagnostics = interpreter.diagnostics;
     parsed
@@ -97,7 +108,7 @@ fn multi_finalize<'db>(
     variants: &mut Vec<Variant>,
 ) -> Result<(), Fatal> {
     let mut base = interpreter.state.clone();
-    finalize(interpreter, path)?;
+    let main_skipped = finalize_variant(interpreter, path)?;
     let mut main = interpreter.state.clone();
     let extended = main.datastore.get_var("BBCLASSEXTEND", true).ok().flatten().unwrap_or_default();
     let pn = main.datastore.get_var("PN", true).ok().flatten().unwrap_or_default();
@@ -112,7 +123,7 @@ fn multi_finalize<'db>(
             }
         }
     }
-    variants.push(Variant { name: String::new(), state: main });
+    variants.push(Variant { name: String::new(), state: main, skipped: main_skipped });
     // BitBake keys the variants by name, so a repeated name counts once.
     let mut extensions: Vec<&str> = Vec::new();
     for extension in extended.split_whitespace() {
@@ -140,10 +151,26 @@ fn multi_finalize<'db>(
             interpreter.set_internal("BBEXTENDVARIANT", variant, path);
         }
         interpreter.state.deferred_inherits.push((class.to_owned(), path.to_path_buf(), 0));
-        finalize(interpreter, path)?;
-        variants.push(Variant { name: extension.to_owned(), state: interpreter.state.clone() });
+        let skipped = finalize_variant(interpreter, path)?;
+        let state = interpreter.state.clone();
+        variants.push(Variant { name: extension.to_owned(), state, skipped });
     }
     Ok(())
+}
+
+/// Finalises one datastore; a skip is no failure, and gives its reason.
+fn finalize_variant(
+    interpreter: &mut Interpreter<'_>,
+    path: &Path,
+) -> Result<Option<String>, Fatal> {
+    interpreter.skipped = None;
+    match finalize(interpreter, path) {
+        Ok(()) => Ok(None),
+        Err(Fatal) => match interpreter.skipped.take() {
+            Some(reason) => Ok(Some(reason)),
+            None => Err(Fatal),
+        },
+    }
 }
 
 /// The recipe's own statements, then its appends.
@@ -195,146 +222,6 @@ fn resolve_file(
     found.ok_or_else(|| {
         let message = format!("file {} not found in BBPATH", path.display());
         interpreter.error(None, path, message);
-        Fatal
-    })
-}
-
-/// BitBake's `finalize`: deferred inherits, key expansion, anonymous
-/// functions (not run yet), tasks, and BBINCLUDED.
-fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result<(), Fatal> {
-    while !interpreter.state.deferred_inherits.is_empty() {
-        let (classes, origin, _) = interpreter.state.deferred_inherits.remove(0);
-        let expanded = match interpreter.state.datastore.expand(&classes, None) {
-            Ok(expanded) => expanded.value,
-            Err(error) => {
-                interpreter.error(None, &origin, error.to_string());
-                return Err(Fatal);
-            }
-        };
-        interpreter.inherit(&expanded, None, true)?;
-    }
-    let prov = Provenance::internal(path.to_string_lossy());
-    let renamable = renamable_task_deps(&interpreter.state);
-    if let Err(error) = interpreter.state.datastore.expand_keys(&prov) {
-        interpreter.error(None, path, error.to_string());
-        return Err(Fatal);
-    }
-    // `renameVar` moves a value and its queued operations but not its
-    // flags, and deletes the old name: its `deps` go with it.
-    if !renamable.is_empty() {
-        let keys = interpreter.state.datastore.keys().unwrap_or_default();
-        let state = &mut interpreter.state;
-        state.task_deps.retain(|(name, _)| !renamable.contains(name) || keys.contains(name));
-    }
-    let anonymous = interpreter.state.anonymous_functions.len();
-    if anonymous > 0 || !interpreter.state.handlers.is_empty() {
-        interpreter.diagnostics.push(Diagnostic {
-            line_col: None,
-            file: path.to_path_buf(),
-            statement: None,
-            severity: Severity::Warning,
-            message: format!(
-                "{anonymous} anonymous Python functions and {} event handlers are not run yet",
-                interpreter.state.handlers.len()
-            ),
-        });
-    }
-    resolve_virtual_providers(interpreter, path, &prov)?;
-    // `add_tasks` flags each task under its expanded name.
-    for task in interpreter.state.tasks.clone() {
-        let datastore = &mut interpreter.state.datastore;
-        let task = datastore.expand(&task, None).map_or(task, |expanded| expanded.value);
-        let _ = datastore.set_var_flag(&task, "task", "1", &prov);
-    }
-    let included: Vec<String> = interpreter
-        .base_depends
-        .iter()
-        .chain(&interpreter.state.depends)
-        .map(|path| crate::eval::normalize(path).to_string_lossy().into_owned())
-        .collect();
-    interpreter.set_internal("BBINCLUDED", &included.join(" "), path);
-    Ok(())
-}
-
-/// The names with `deps` that key expansion may rename: those with a
-/// `${` that the datastore holds.
-fn renamable_task_deps(state: &ParseState) -> Vec<String> {
-    let mut names: Vec<String> = state
-        .task_deps
-        .iter()
-        .map(|(name, _)| name)
-        .filter(|name| name.contains("${"))
-        .cloned()
-        .collect();
-    if !names.is_empty() {
-        let keys = state.datastore.keys().unwrap_or_default();
-        names.retain(|name| keys.contains(name));
-    }
-    names
-}
-
-/// BitBake's recipe-level virtual providers: DEPENDS entries named in
-/// BB_RECIPE_VIRTUAL_PROVIDERS become their PREFERRED_PROVIDER, and so do
-/// the recipes of each task's `depends` flag. DEPENDS and every task's
-/// `depends` are set again, expanded, even when nothing changes.
-fn resolve_virtual_providers(
-    interpreter: &mut Interpreter<'_>,
-    path: &Path,
-    prov: &Provenance,
-) -> Result<(), Fatal> {
-    let datastore = &interpreter.state.datastore;
-    let get = |name: &str| datastore.get_var(name, true).ok().flatten();
-    let virtual_providers: Vec<String> = get("BB_RECIPE_VIRTUAL_PROVIDERS")
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
-    let is_virtual = |name: &str| virtual_providers.iter().any(|known| known == name);
-    let mut depends = Vec::new();
-    for entry in get("DEPENDS").unwrap_or_default().split_whitespace() {
-        if !is_virtual(entry) {
-            depends.push(entry.to_owned());
-            continue;
-        }
-        match get(&format!("PREFERRED_PROVIDER_{entry}")).filter(|name| !name.is_empty()) {
-            Some(provider) => depends.push(provider),
-            None => {
-                let message =
-                    format!("Error, recipe virtual provider PREFERRED_PROVIDER_{entry} not set");
-                interpreter.error(None, path, message);
-                return Err(Fatal);
-            }
-        }
-    }
-    let mut task_depends = Vec::new();
-    for task in &interpreter.state.tasks {
-        let flag = datastore.get_var_flag(task, "depends", true).ok().flatten().unwrap_or_default();
-        let mut remapped = Vec::new();
-        for entry in flag.split_whitespace() {
-            let Some((recipe, name)) = entry.split_once(':').filter(|(_, t)| !t.contains(':'))
-            else {
-                let message =
-                    format!("Error, incorrect format for task dependency (task '{task}'): {entry}");
-                interpreter.error(None, path, message);
-                return Err(Fatal);
-            };
-            // An unset provider is Python's None, which prints as such.
-            let recipe = if is_virtual(recipe) {
-                get(&format!("PREFERRED_PROVIDER_{recipe}")).unwrap_or_else(|| "None".into())
-            } else {
-                recipe.to_owned()
-            };
-            remapped.push(format!("{recipe}:{name}"));
-        }
-        task_depends.push((task.clone(), remapped.join(" ")));
-    }
-    let datastore = &mut interpreter.state.datastore;
-    let mut result = datastore.set_var("DEPENDS", depends.join(" "), false, prov);
-    for (task, value) in task_depends {
-        result = result.and_then(|()| datastore.set_var_flag(&task, "depends", value, prov));
-    }
-    result.map_err(|error| {
-        interpreter.error(None, path, error.to_string());
         Fatal
     })
 }

@@ -1,0 +1,215 @@
+"""The contexts that metadata's Python runs in, for rbake.
+
+A `Session` belongs to one parse (the configuration, or one recipe with its
+variants). It holds the global namespace that inline expressions, `def`
+functions, anonymous functions and event handlers share, and the event
+handlers registered so far. Sessions never share functions, so a recipe's
+results do not depend on which recipes were parsed before it.
+"""
+import builtins
+import sys
+import threading
+
+import bb
+
+# Compiled code, keyed by everything that shapes it.
+_compiled = {}
+
+# Base namespaces, keyed by the Python libraries and global modules they hold.
+_bases = {}
+
+# The names no inline expression may read as a variable: builtins and `oe`.
+_NOT_VARIABLES = frozenset(
+    [name for name in dir(builtins) if not name.startswith("_")] + ["oe"]
+)
+
+
+def _compile(source, filename, mode):
+    key = (source, filename, mode)
+    code = _compiled.get(key)
+    if code is None:
+        code = compile(source, filename, mode)
+        _compiled[key] = code
+    return code
+
+
+def _import_submodules():
+    import bb.build  # noqa: F401
+    import bb.data  # noqa: F401
+    import bb.data_smart  # noqa: F401
+    import bb.event  # noqa: F401
+    import bb.fetch2  # noqa: F401
+    import bb.parse  # noqa: F401
+    import bb.process  # noqa: F401
+    import bb.utils  # noqa: F401
+
+
+def _base(pylibs, global_modules):
+    """The namespace every session with these libraries starts from."""
+    key = (tuple(pylibs), tuple(global_modules))
+    base = _bases.get(key)
+    if base is not None:
+        return base
+    _import_submodules()
+    base = {"__builtins__": builtins, "bb": bb, "os": __import__("os"),
+            "time": __import__("time")}
+    for name in global_modules:
+        base[name] = __import__(name)
+    for libdir, namespace in pylibs:
+        if libdir not in sys.path:
+            sys.path.append(libdir)
+        base[namespace] = __import__(namespace)
+        for name in getattr(base[namespace], "BBIMPORTS", []):
+            base[namespace] = __import__(namespace + "." + name)
+    _bases[key] = base
+    return base
+
+
+class DataContext(dict):
+    """The locals of an inline expression: `d`, and any other name that is
+    not a builtin or a global reads as the expanded variable of that name."""
+
+    def __init__(self, d, context):
+        dict.__init__(self, d=d)
+        self.metadata = d
+        self.context = context
+
+    def __missing__(self, key):
+        if key in _NOT_VARIABLES or key in self.context:
+            raise KeyError(key)
+        value = self.metadata.getVar(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+def _entered(method):
+    """Makes the session the running one while the method runs."""
+    def wrapper(self, *args):
+        enter(self)
+        try:
+            return method(self, *args)
+        finally:
+            leave()
+    wrapper.__name__ = method.__name__
+    return wrapper
+
+
+class Session:
+    """The namespace and handlers of one parse."""
+
+    def __init__(self, pylibs=(), global_modules=()):
+        self.context = dict(_base(pylibs, global_modules))
+        # name -> (function, event class names or None for every event)
+        self.handlers = {}
+
+    @_entered
+    def add_def(self, text, filename):
+        """Runs a top-level `def` so that later code can call it."""
+        exec(_compile(text, filename, "exec"), self.context)
+
+    @_entered
+    def eval(self, code, d, varname=None):
+        """An inline expression's value, as text."""
+        filename = "Var <%s>" % varname if varname else "<expansion>"
+        compiled = _compile(code.strip(), filename, "eval")
+        return str(eval(compiled, self.context, DataContext(d, self.context)))
+
+    @_entered
+    def run_anonymous(self, d, functions):
+        """Runs anonymous functions in order: (name, body, filename)."""
+        for name, body, filename in functions:
+            text = "def %s(d):\n%s" % (name, body)
+            exec(_compile(text, filename, "exec"), self.context)
+            self.context[name](d)
+
+    @_entered
+    def run_function(self, d, name, body, filename):
+        """Runs a named Python function (`python name() { ... }`)."""
+        text = "def %s(d):\n%s" % (name, body)
+        exec(_compile(text, filename, "exec"), self.context)
+        self.context[name](d)
+
+    @_entered
+    def register(self, name, body, mask, filename):
+        """Registers an event handler from its body."""
+        if name in self.handlers:
+            return
+        text = "def %s(e, d):\n%s" % (name, body)
+        namespace = {}
+        exec(_compile(text, filename, "exec"), self.context, namespace)
+        function = namespace[name]
+        self.handlers[name] = (function, set(mask) if mask and "*" not in mask else None)
+
+    def register_callable(self, name, function, mask):
+        if name not in self.handlers:
+            self.handlers[name] = (function, set(mask) if mask and "*" not in mask else None)
+
+    @_entered
+    def fire(self, event, d):
+        """Runs the handlers that want this event, in registration order."""
+        cls = type(event)
+        event_id = "%s.%s" % (cls.__module__, cls.__qualname__)
+        for name, (function, mask) in list(self.handlers.items()):
+            if mask is not None and event_id not in mask:
+                continue
+            event.data = d
+            try:
+                function(event, d)
+            finally:
+                del event.data
+
+
+# The sessions running on this thread, innermost last. Threads parse
+# different recipes at once, each attached to the interpreter in turn.
+_local = threading.local()
+
+
+def _running():
+    stack = getattr(_local, "stack", None)
+    return stack[-1] if stack else None
+
+
+def context():
+    """The namespace of the session running now, for bb.utils.get_context()."""
+    session = _running()
+    return session.context if session is not None else _base((), ())
+
+
+def enter(session):
+    if not hasattr(_local, "stack"):
+        _local.stack = []
+    _local.stack.append(session)
+
+
+def leave():
+    _local.stack.pop()
+
+
+def register_handler(name, handler, mask=None, filename=None, lineno=None, data=None):
+    """bb.event.register: registers on the session running now."""
+    session = _running()
+    if session is None:
+        return None
+    if isinstance(handler, str):
+        session.register(name, handler, mask, filename or "%s(e, d)" % name)
+    elif handler is not None:
+        session.register_callable(name, handler, mask)
+    return None
+
+
+def fire(event, d):
+    """bb.event.fire: fires on the session running now."""
+    session = _running()
+    if session is not None:
+        session.fire(event, d)
+
+
+def exec_python_func(func, d):
+    """bb.build.exec_func for a Python function."""
+    session = _running()
+    if session is None:
+        raise RuntimeError("rbake: no Python session is running")
+    body = d.getVar(func, False) or ""
+    filename = d.getVarFlag(func, "filename", False) or "<%s>" % func
+    session.run_function(d, func, body, filename)

@@ -1,0 +1,24 @@
+//! Python in metadata, run by an embedded CPython: inline expressions
+//! (`${@...}`), top-level `def` functions, anonymous functions, event
+//! handlers and variable filters.
+//!
+//! The Python code runs in a `bb._runtime.Session` (one per parse), whose
+//! namespace holds the layers' libraries and the parse's own `def`s, so a
+//! recipe's results never depend on what was parsed before it. Metadata
+//! calls BitBake's API on [`DataSmart`] (`d`) and on the `bb` package that
+//! rbake embeds (`queries/python/bb/`).
+
+mod datasmart;
+mod errors;
+mod native;
+mod runtime;
+mod session;
+mod slot;
+mod stage;
+
+pub use datasmart::DataSmart;
+pub use session::{take_messages, Message, PythonSession};
+pub(crate) use session::{take_pending_outcome, PendingOutcome};
+pub(crate) use slot::PythonSlot;
+pub use slot::{evaluator_for, make_session};
+pub(crate) use stage::{PythonStage, StepFailure};

@@ -1,0 +1,228 @@
+//! BitBake's `finalize`, the end of a recipe's parse: deferred inherits,
+//! event handlers and the recipe events, key expansion, anonymous Python
+//! functions, virtual providers, tasks, and BBINCLUDED.
+
+use std::path::Path;
+
+use crate::datastore::Provenance;
+use crate::eval::{Fatal, Interpreter, ParseState, Site};
+use crate::python::{PythonStage, StepFailure};
+
+/// Finalises the interpreter's datastore. A `SkipRecipe` raised by the
+/// Python on the way leaves its reason in `interpreter.skipped`.
+pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result<(), Fatal> {
+    let file = path.to_string_lossy().into_owned();
+    let prov = Provenance::internal(file.as_str());
+    let stage = match interpreter.python.session(&interpreter.state) {
+        Ok(session) => PythonStage::new(session, prov.clone()).ok(),
+        Err(_) => None,
+    };
+    let stage = stage.as_ref();
+    let mut inherits: Vec<String> =
+        interpreter.state.deferred_inherits.iter().map(|(classes, ..)| classes.clone()).collect();
+    if inherits.is_empty() {
+        inherits.push(String::new());
+    }
+    python_step(interpreter, path, stage, None, |stage| {
+        stage.fire("RecipePreDeferredInherits", Some(&file), Some(&inherits))
+    })?;
+    while !interpreter.state.deferred_inherits.is_empty() {
+        let (classes, origin, _) = interpreter.state.deferred_inherits.remove(0);
+        let expanded = match interpreter.state.datastore.expand_with(
+            &classes,
+            None,
+            interpreter.python.evaluator(&interpreter.state),
+        ) {
+            Ok(expanded) => expanded.value,
+            Err(error) => return Err(interpreter.expansion_failed(None, &origin, error)),
+        };
+        interpreter.inherit(&expanded, None, true)?;
+    }
+    register_handlers(interpreter, path, stage)?;
+    python_step(interpreter, path, stage, None, |stage| {
+        stage.fire("RecipePreFinalise", Some(&file), None)
+    })?;
+    let renamable = renamable_task_deps(&interpreter.state);
+    let python = interpreter.python.evaluator(&interpreter.state);
+    if let Err(error) = interpreter.state.datastore.expand_keys_with(&prov, python) {
+        return Err(interpreter.expansion_failed(None, path, error));
+    }
+    // `renameVar` moves a value and its queued operations but not its
+    // flags, and deletes the old name: its `deps` go with it.
+    if !renamable.is_empty() {
+        let keys = interpreter.state.datastore.keys().unwrap_or_default();
+        let state = &mut interpreter.state;
+        state.task_deps.retain(|(name, _)| !renamable.contains(name) || keys.contains(name));
+    }
+    python_step(interpreter, path, stage, None, |stage| {
+        stage.fire("RecipePostKeyExpansion", Some(&file), None)
+    })?;
+    run_anonymous_functions(interpreter, path, stage)?;
+    let tasks = interpreter.state.tasks.clone();
+    python_step(interpreter, path, stage, None, |stage| {
+        stage.fire("RecipeTaskPreProcess", Some(&file), Some(&tasks))
+    })?;
+    resolve_virtual_providers(interpreter, path, &prov)?;
+    // `add_tasks` flags each task under its expanded name.
+    for task in interpreter.state.tasks.clone() {
+        let datastore = &mut interpreter.state.datastore;
+        let task = datastore.expand(&task, None).map_or(task, |expanded| expanded.value);
+        let _ = datastore.set_var_flag(&task, "task", "1", &prov);
+    }
+    let included: Vec<String> = interpreter
+        .base_depends
+        .iter()
+        .chain(&interpreter.state.depends)
+        .map(|path| crate::eval::normalize(path).to_string_lossy().into_owned())
+        .collect();
+    interpreter.set_internal("BBINCLUDED", &included.join(" "), path);
+    python_step(interpreter, path, stage, None, |stage| {
+        stage.fire("RecipeParsed", Some(&file), None)
+    })
+}
+
+/// Runs one Python step on the parse state, if Python runs at all.
+fn python_step(
+    interpreter: &mut Interpreter<'_>,
+    path: &Path,
+    stage: Option<&PythonStage>,
+    site: Option<&Site<'_>>,
+    step: impl FnOnce(&PythonStage) -> Result<(), StepFailure>,
+) -> Result<(), Fatal> {
+    let Some(stage) = stage else { return Ok(()) };
+    stage.put(std::mem::take(&mut interpreter.state));
+    let result = step(stage);
+    interpreter.state = stage.take();
+    interpreter.take_python_messages(site, path);
+    result
+        .map_err(|failure| interpreter.python_failed(site, path, failure.message, failure.outcome))
+}
+
+/// Registers the event handlers the datastore lists, each with its body
+/// and event mask; a handler with no definition is an error.
+fn register_handlers(
+    interpreter: &mut Interpreter<'_>,
+    path: &Path,
+    stage: Option<&PythonStage>,
+) -> Result<(), Fatal> {
+    for handler in interpreter.state.handlers.clone() {
+        let datastore = &interpreter.state.datastore;
+        let Some(file) = datastore.get_var_flag(&handler, "filename", false).ok().flatten() else {
+            interpreter.error(None, path, format!("Undefined event handler function '{handler}'"));
+            return Err(Fatal);
+        };
+        let body = datastore.get_var(&handler, false).ok().flatten().unwrap_or_default();
+        let mask = datastore.get_var_flag(&handler, "eventmask", true).ok().flatten();
+        let mask: Vec<String> =
+            mask.unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+        python_step(interpreter, path, stage, None, |stage| {
+            stage.register(&handler, &body, &mask, &file)
+        })?;
+    }
+    Ok(())
+}
+
+/// Runs the anonymous functions in the order they were read; the first
+/// failure stops the rest, as in BitBake.
+fn run_anonymous_functions(
+    interpreter: &mut Interpreter<'_>,
+    path: &Path,
+    stage: Option<&PythonStage>,
+) -> Result<(), Fatal> {
+    for function in interpreter.state.anonymous_functions.clone() {
+        let file = function.file.to_string_lossy().into_owned();
+        let mangled: String =
+            file.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let name = format!("__anon_{}_{mangled}", function.statement);
+        let file_name = file.as_str().into();
+        let site =
+            Site { path: &function.file, file_name: &file_name, statement: function.statement };
+        python_step(interpreter, path, stage, Some(&site), |stage| {
+            stage.run_anonymous(&name, &function.code, &file)
+        })?;
+    }
+    Ok(())
+}
+
+/// The names with `deps` that key expansion may rename: those with a
+/// `${` that the datastore holds.
+fn renamable_task_deps(state: &ParseState) -> Vec<String> {
+    let mut names: Vec<String> = state
+        .task_deps
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| name.contains("${"))
+        .cloned()
+        .collect();
+    if !names.is_empty() {
+        let keys = state.datastore.keys().unwrap_or_default();
+        names.retain(|name| keys.contains(name));
+    }
+    names
+}
+
+/// BitBake's recipe-level virtual providers: DEPENDS entries named in
+/// BB_RECIPE_VIRTUAL_PROVIDERS become their PREFERRED_PROVIDER, and so do
+/// the recipes of each task's `depends` flag. DEPENDS and every task's
+/// `depends` are set again, expanded, even when nothing changes.
+fn resolve_virtual_providers(
+    interpreter: &mut Interpreter<'_>,
+    path: &Path,
+    prov: &Provenance,
+) -> Result<(), Fatal> {
+    let datastore = &interpreter.state.datastore;
+    let get = |name: &str| datastore.get_var(name, true).ok().flatten();
+    let virtual_providers: Vec<String> = get("BB_RECIPE_VIRTUAL_PROVIDERS")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let is_virtual = |name: &str| virtual_providers.iter().any(|known| known == name);
+    let mut depends = Vec::new();
+    for entry in get("DEPENDS").unwrap_or_default().split_whitespace() {
+        if !is_virtual(entry) {
+            depends.push(entry.to_owned());
+            continue;
+        }
+        match get(&format!("PREFERRED_PROVIDER_{entry}")).filter(|name| !name.is_empty()) {
+            Some(provider) => depends.push(provider),
+            None => {
+                let message =
+                    format!("Error, recipe virtual provider PREFERRED_PROVIDER_{entry} not set");
+                interpreter.error(None, path, message);
+                return Err(Fatal);
+            }
+        }
+    }
+    let mut task_depends = Vec::new();
+    for task in &interpreter.state.tasks {
+        let flag = datastore.get_var_flag(task, "depends", true).ok().flatten().unwrap_or_default();
+        let mut remapped = Vec::new();
+        for entry in flag.split_whitespace() {
+            let Some((recipe, name)) = entry.split_once(':').filter(|(_, t)| !t.contains(':'))
+            else {
+                let message =
+                    format!("Error, incorrect format for task dependency (task '{task}'): {entry}");
+                interpreter.error(None, path, message);
+                return Err(Fatal);
+            };
+            // An unset provider is Python's None, which prints as such.
+            let recipe = if is_virtual(recipe) {
+                get(&format!("PREFERRED_PROVIDER_{recipe}")).unwrap_or_else(|| "None".into())
+            } else {
+                recipe.to_owned()
+            };
+            remapped.push(format!("{recipe}:{name}"));
+        }
+        task_depends.push((task.clone(), remapped.join(" ")));
+    }
+    let datastore = &mut interpreter.state.datastore;
+    let mut result = datastore.set_var("DEPENDS", depends.join(" "), false, prov);
+    for (task, value) in task_depends {
+        result = result.and_then(|()| datastore.set_var_flag(&task, "depends", value, prov));
+    }
+    result.map_err(|error| {
+        interpreter.error(None, path, error.to_string());
+        Fatal
+    })
+}
