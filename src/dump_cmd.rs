@@ -125,7 +125,7 @@ fn dump_vars(
     selected.sort();
     let mut out = Map::new();
     for name in selected {
-        let raw = datastore.get_var(&name, false).ok().flatten();
+        let raw = datastore.get_var_with(&name, false, &mut *python).ok().flatten();
         let mut flags: Map<String, Value> = datastore
             .get_var_flags(&name, false)
             .unwrap_or_default()

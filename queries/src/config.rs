@@ -242,6 +242,7 @@ fn read_environment(
     origin: &Path,
 ) -> Result<(), Fatal> {
     let prov = Provenance::internal("<environment>");
+    interpreter.state.original_env = env.to_vec();
     let mut saved = DataStore::new();
     let mut errors = Vec::new();
     for (name, value) in env {

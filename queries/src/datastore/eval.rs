@@ -347,7 +347,10 @@ impl<'a> Ctx<'a> {
                 out.python.push(code.to_owned());
             }
             self.used_python = true;
-            match self.py.eval(code, self.ds) {
+            // While the overrides are being computed, the code sees the
+            // round's list, as BitBake's nested reads see its partial one.
+            let fixed_view = self.fixed.as_ref().map(|fixed| self.ds.with_fixed_overrides(fixed));
+            match self.py.eval(code, fixed_view.as_ref().unwrap_or(self.ds)) {
                 Ok(v) => result.push_str(&v),
                 Err(message) => {
                     return Err(Failure::Cause(Box::new(ErrorCause::Python {

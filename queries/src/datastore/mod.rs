@@ -82,10 +82,46 @@ struct Variable {
     content: Option<String>,
     /// Every flag but `_content`, internal ones (`_defaultval...`) included.
     /// `None` is a flag set to Python's `None`: present, but with no value.
-    flags: BTreeMap<String, Option<String>>,
+    flags: FlagMap,
     appends: Vec<Deferred>,
     prepends: Vec<Deferred>,
     removes: Vec<Deferred>,
+}
+
+/// A variable's flags in the order they were first set, as a Python dict
+/// keeps them (`getVarFlags` returns them in that order). Variables have
+/// few flags, so a list is searched.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct FlagMap(Vec<(String, Option<String>)>);
+
+impl FlagMap {
+    fn get(&self, flag: &str) -> Option<&Option<String>> {
+        self.0.iter().find(|(name, _)| name == flag).map(|(_, value)| value)
+    }
+
+    fn contains_key(&self, flag: &str) -> bool {
+        self.get(flag).is_some()
+    }
+
+    /// Sets a flag; one already set keeps its place.
+    fn insert(&mut self, flag: String, value: Option<String>) {
+        match self.0.iter_mut().find(|(name, _)| *name == flag) {
+            Some(entry) => entry.1 = value,
+            None => self.0.push((flag, value)),
+        }
+    }
+
+    fn remove(&mut self, flag: &str) {
+        self.0.retain(|(name, _)| name != flag);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &Option<String>)> {
+        self.0.iter().map(|(name, value)| (name, value))
+    }
 }
 
 impl Variable {
@@ -222,33 +258,44 @@ impl DataStore {
     /// are never listed (see [`DataStore::deferred`]), and neither are
     /// flags set to `None` (see [`DataStore::none_flags`]). `None` if empty.
     pub fn get_var_flags(&self, name: &str, internal: bool) -> Option<BTreeMap<String, String>> {
-        let var = self.vars.get(name)?;
-        let mut out = BTreeMap::new();
+        let flags = self.get_var_flags_ordered(name, internal);
+        (!flags.is_empty()).then(|| flags.into_iter().collect())
+    }
+
+    /// [`DataStore::get_var_flags`] in the order the flags were first set,
+    /// as BitBake's dictionary returns them; empty if there are none.
+    pub fn get_var_flags_ordered(&self, name: &str, internal: bool) -> Vec<(String, String)> {
+        let Some(var) = self.vars.get(name) else { return Vec::new() };
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut put = |flag: &str, value: &String| match out.iter_mut().find(|(f, _)| f == flag) {
+            Some(entry) => entry.1 = value.clone(),
+            None => out.push((flag.to_owned(), value.clone())),
+        };
         if let Some(content) = &var.content {
             if internal {
-                out.insert("_content".to_owned(), content.clone());
+                put("_content", content);
             }
         }
-        for (flag, value) in &var.flags {
+        for (flag, value) in var.flags.iter() {
             let Some(value) = value else { continue };
             if internal {
-                out.insert(flag.clone(), value.clone());
+                put(flag, value);
             } else if let Some(plain) = flag.strip_prefix("_defaultval_flag_") {
                 if !var.has_key(plain) {
-                    out.insert(plain.to_owned(), value.clone());
+                    put(plain, value);
                 }
             } else if !flag.starts_with(['_', ':']) {
-                out.insert(flag.clone(), value.clone());
+                put(flag, value);
             }
         }
-        (!out.is_empty()).then_some(out)
+        out
     }
 
     /// The flags of a variable that are set to `None` (BitBake's
     /// `setVarFlag(name, flag, None)`), which BitBake lists among the flags
     /// with no string value.
     pub fn none_flags(&self, name: &str) -> impl Iterator<Item = &str> {
-        let flags = self.vars.get(name).map(|var| &var.flags);
+        let flags = self.vars.get(name).map(|var| var.flags.iter());
         flags.into_iter().flatten().filter(|(_, v)| v.is_none()).map(|(flag, _)| flag.as_str())
     }
 

@@ -184,6 +184,16 @@ impl DataStore {
         Ok(())
     }
 
+    /// A view of this datastore whose overrides are `fixed` until it is
+    /// changed: what inline Python reads while the overrides are computed.
+    pub(super) fn with_fixed_overrides(&self, fixed: &Arc<Overrides>) -> DataStore {
+        let view = self.clone();
+        let done = ComputedOverrides { result: Ok(fixed.clone()), used_python: false };
+        let _ = view.overrides_plain.set(done.clone());
+        let _ = view.overrides_python.set(done);
+        view
+    }
+
     /// The active overrides, with inline Python left alone.
     ///
     /// BitBake computes the list once and keeps it until a variable that

@@ -107,6 +107,9 @@ pub struct ParseState {
     pub depends: Vec<PathBuf>,
     /// `addpylib` entries: the expanded directory and the namespace.
     pub pylibs: Vec<(String, String)>,
+    /// The environment BitBake started with, which metadata reads as the
+    /// datastore `BB_ORIGENV`.
+    pub original_env: Vec<(String, String)>,
 }
 
 /// A failure that stops the parse, as BitBake's `ParseError` does (or a

@@ -63,6 +63,19 @@ impl DataSmart {
         let list = match var {
             "__BBTASKS" => Self::list_or_none(py, &self.state.tasks)?,
             "__BBHANDLERS" => Self::list_or_none(py, &self.state.handlers)?,
+            "BB_ORIGENV" => {
+                let mut datastore = DataStore::new();
+                let prov = Provenance::internal("<environment>");
+                for (name, value) in &self.state.original_env {
+                    let _ = datastore.set_var(name, value.clone(), false, &prov);
+                }
+                let copy = DataSmart::new(
+                    ParseState { datastore, ..ParseState::default() },
+                    prov,
+                    self.session.clone_ref(py),
+                );
+                Py::new(py, copy)?.into_any()
+            }
             "__inherit_cache" => {
                 let value = self.state.datastore.own_content("__inherit_cache").unwrap_or("");
                 let paths: Vec<&str> = value.split_whitespace().collect();
@@ -311,7 +324,7 @@ impl DataSmart {
             }
             _ => Vec::new(),
         };
-        for (flag, value) in datastore.get_var_flags(var, internalflags).unwrap_or_default() {
+        for (flag, value) in datastore.get_var_flags_ordered(var, internalflags) {
             if expand_names.contains(&flag) {
                 let mut evaluator = self.evaluator(py);
                 let name = format!("{var}[{flag}]");

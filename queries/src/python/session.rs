@@ -105,6 +105,21 @@ impl PythonEvaluator for PythonSession {
         DEPTH.with(|d| d.set(depth));
         result?
     }
+
+    fn apply_filter(&mut self, value: &str, expression: &str) -> Result<String, String> {
+        with_python(|py| {
+            let run = || -> PyResult<String> {
+                let apply = py.import("bb.filter")?.getattr("apply_filters")?;
+                let expressions = PyList::new(py, [expression])?;
+                Ok(apply.call1((value, expressions))?.str()?.to_string_lossy().into_owned())
+            };
+            run().map_err(|error| {
+                let message = describe(py, &error);
+                PENDING.with(|pending| *pending.borrow_mut() = Some(error));
+                message
+            })
+        })?
+    }
 }
 
 /// An exception as Python prints its last line: `Type: message`.

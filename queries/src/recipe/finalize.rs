@@ -65,8 +65,9 @@ pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result
     resolve_virtual_providers(interpreter, path, &prov)?;
     // `add_tasks` flags each task under its expanded name.
     for task in interpreter.state.tasks.clone() {
+        let python = interpreter.python.evaluator(&interpreter.state);
         let datastore = &mut interpreter.state.datastore;
-        let task = datastore.expand(&task, None).map_or(task, |expanded| expanded.value);
+        let task = datastore.expand_with(&task, None, python).map_or(task, |expanded| expanded.value);
         let _ = datastore.set_var_flag(&task, "task", "1", &prov);
     }
     let included: Vec<String> = interpreter
@@ -170,8 +171,11 @@ fn resolve_virtual_providers(
     path: &Path,
     prov: &Provenance,
 ) -> Result<(), Fatal> {
+    let python = std::cell::RefCell::new(interpreter.python.evaluator(&interpreter.state));
     let datastore = &interpreter.state.datastore;
-    let get = |name: &str| datastore.get_var(name, true).ok().flatten();
+    let get = |name: &str| {
+        datastore.get_var_with(name, true, &mut **python.borrow_mut()).ok().flatten()
+    };
     let virtual_providers: Vec<String> = get("BB_RECIPE_VIRTUAL_PROVIDERS")
         .unwrap_or_default()
         .split_whitespace()
@@ -196,7 +200,8 @@ fn resolve_virtual_providers(
     }
     let mut task_depends = Vec::new();
     for task in &interpreter.state.tasks {
-        let flag = datastore.get_var_flag(task, "depends", true).ok().flatten().unwrap_or_default();
+        let flag = datastore.get_var_flag_with(task, "depends", true, &mut **python.borrow_mut());
+        let flag = flag.ok().flatten().unwrap_or_default();
         let mut remapped = Vec::new();
         for entry in flag.split_whitespace() {
             let Some((recipe, name)) = entry.split_once(':').filter(|(_, t)| !t.contains(':'))

@@ -110,8 +110,11 @@ fn multi_finalize<'db>(
     let mut base = interpreter.state.clone();
     let main_skipped = finalize_variant(interpreter, path)?;
     let mut main = interpreter.state.clone();
-    let extended = main.datastore.get_var("BBCLASSEXTEND", true).ok().flatten().unwrap_or_default();
-    let pn = main.datastore.get_var("PN", true).ok().flatten().unwrap_or_default();
+    let python = interpreter.python.evaluator(&main);
+    let extended = main.datastore.get_var_with("BBCLASSEXTEND", true, &mut *python);
+    let extended = extended.ok().flatten().unwrap_or_default();
+    let python = interpreter.python.evaluator(&main);
+    let pn = main.datastore.get_var_with("PN", true, python).ok().flatten().unwrap_or_default();
     if !extended.is_empty() {
         // BitBake sets the expanded list on the datastore the variants
         // copy, which the finalised one still reads through.
