@@ -113,15 +113,6 @@ fn dump_vars(
     } else {
         names.to_vec()
     };
-    if all_vars {
-        // An `addtask ... before` gives `deps` to names that may have
-        // nothing else; BitBake lists them with that flag alone.
-        for (name, _) in &state.task_deps {
-            if !selected.contains(name) && !name.starts_with("__") {
-                selected.push(name.clone());
-            }
-        }
-    }
     selected.sort();
     let mut out = Map::new();
     for name in selected {
@@ -137,8 +128,8 @@ fn dump_vars(
         for flag in datastore.none_flags(&name).filter(|flag| !flag.starts_with(['_', ':'])) {
             flags.insert(flag.to_owned(), Value::String("None".to_owned()));
         }
-        if let Some((_, deps)) = state.task_deps.iter().find(|(task, _)| *task == name) {
-            flags.insert("deps".to_owned(), Value::String(python_list(deps)));
+        if let Some(deps) = state.task_deps(&name) {
+            flags.insert("deps".to_owned(), Value::String(python_list(&deps)));
         }
         if flags.contains_key("func") {
             if let Some(line) = function_line(workspace, state, &name) {
@@ -217,10 +208,6 @@ fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
             );
             continue;
         }
-        if let Some(reason) = &parsed.skipped {
-            out.push(json!({ "file": file, "variant": "", "skipped": reason }));
-            continue;
-        }
         for variant in &parsed.variants {
             let mut record = Map::new();
             record.insert("file".into(), json!(file));
@@ -251,12 +238,7 @@ fn dump_tasks(state: &ParseState) -> Map<String, Value> {
     };
     let mut out = Map::new();
     for task in &state.tasks {
-        let mut after: Vec<String> = state
-            .task_deps
-            .iter()
-            .find(|(name, _)| name == task)
-            .map(|(_, deps)| deps.clone())
-            .unwrap_or_default();
+        let mut after = state.task_deps(task).unwrap_or_default();
         after.sort();
         let mut info = Map::new();
         info.insert("after".into(), json!(after));

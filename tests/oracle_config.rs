@@ -137,3 +137,11 @@ fn configuration_matches_bitbake() {
 fn recipes_match_bitbake() {
     check_directory("recipes", 27);
 }
+
+/// Recipes with Python: inline expressions, `def` functions, anonymous
+/// functions that set variables and add tasks, SkipRecipe, event handlers,
+/// variable filters.
+#[test]
+fn python_matches_bitbake() {
+    check_directory("python", 6);
+}

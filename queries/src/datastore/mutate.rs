@@ -225,6 +225,21 @@ impl DataStore {
         }
     }
 
+    /// Sets or removes an internal flag without history: the parser's own
+    /// bookkeeping (a task's `deps`), which BitBake keeps as a list flag.
+    pub fn set_internal_flag(&mut self, name: &str, flag: &str, value: Option<&str>) {
+        self.touch();
+        match value {
+            Some(value) => self.var_mut(name).flags.insert(flag.to_owned(), Some(value.to_owned())),
+            None => {
+                if let Some(var) = self.vars.get_mut(name) {
+                    Arc::make_mut(var).flags.remove(flag);
+                }
+                self.prune(name);
+            }
+        }
+    }
+
     /// Deletes a variable, as BitBake's `delVar`: its value, flags and
     /// queued operations, its list of override variants (they stay as
     /// variables but no longer apply to it), and its own place in its

@@ -15,6 +15,8 @@ mod python;
 mod statement;
 mod tasks;
 
+pub use tasks::DEPS_FLAG;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -97,8 +99,6 @@ pub struct ParseState {
     pub deferred_inherits: Vec<(String, PathBuf, u32)>,
     /// Tasks in the order they were added (`__BBTASKS`).
     pub tasks: Vec<String>,
-    /// Each task's `deps` flag: the tasks it comes after.
-    pub task_deps: Vec<(String, Vec<String>)>,
     /// Event handlers (`__BBHANDLERS`).
     pub handlers: Vec<String>,
     pub anonymous_functions: Vec<AnonymousFunction>,
@@ -195,7 +195,7 @@ impl<'db> Interpreter<'db> {
             });
             return Err(Fatal);
         }
-        let statements = file_statements(self.db, file).clone();
+        let statements = file_statements(self.db, file);
         let file_name: Arc<str> = path.to_string_lossy().into();
         for (index, statement) in statements.iter().enumerate() {
             let index = index as u32;

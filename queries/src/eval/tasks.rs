@@ -5,6 +5,12 @@
 use crate::datastore::{ExpansionError, Provenance};
 use crate::eval::ParseState;
 
+/// The internal flag that holds a task's `deps`, which BitBake keeps as a
+/// list in the flag `deps`: the names, separated by spaces. It lives in the
+/// datastore, so that copies, renames and deletions treat it as BitBake
+/// treats the flag, and every `d` sees it.
+pub const DEPS_FLAG: &str = "_deps";
+
 /// BitBake's task names always start with `do_`.
 pub(crate) fn task_name(name: &str) -> String {
     if name.starts_with("do_") {
@@ -29,18 +35,18 @@ impl ParseState {
         if !self.tasks.contains(&task) {
             self.tasks.push(task.clone());
         }
-        let mut deps = self.task_deps(&task);
+        let mut deps = self.task_deps(&task).unwrap_or_default();
         for entry in after.split_whitespace().map(task_name) {
             if !deps.contains(&entry) {
                 deps.push(entry);
             }
         }
-        self.set_task_deps(&task, deps);
+        self.set_task_deps(&task, Some(deps));
         for entry in before.split_whitespace().map(task_name) {
-            let mut deps = self.task_deps(&entry);
+            let mut deps = self.task_deps(&entry).unwrap_or_default();
             if !deps.contains(&task) {
                 deps.insert(0, task.clone());
-                self.set_task_deps(&entry, deps);
+                self.set_task_deps(&entry, Some(deps));
             }
         }
         Ok(())
@@ -56,29 +62,26 @@ impl ParseState {
             self.tasks.remove(position);
             self.datastore.del_var_flag(&task, "task", prov);
         }
-        self.task_deps.retain(|(name, _)| *name != task);
-        let tasks = &self.tasks;
-        for (name, deps) in &mut self.task_deps {
-            if tasks.contains(name) {
-                deps.retain(|dep| *dep != task);
+        self.datastore.set_internal_flag(&task, DEPS_FLAG, None);
+        for name in self.tasks.clone() {
+            if let Some(mut deps) = self.task_deps(&name) {
+                if deps.contains(&task) {
+                    deps.retain(|dep| *dep != task);
+                    self.set_task_deps(&name, Some(deps));
+                }
             }
         }
     }
 
-    /// The tasks `task` comes after (its `deps` flag).
-    pub fn task_deps(&self, task: &str) -> Vec<String> {
-        self.task_deps
-            .iter()
-            .find(|(name, _)| name == task)
-            .map(|(_, deps)| deps.clone())
-            .unwrap_or_default()
+    /// The tasks `task` comes after (its `deps` flag), if it has the flag.
+    pub fn task_deps(&self, task: &str) -> Option<Vec<String>> {
+        let deps = self.datastore.own_flag(task, DEPS_FLAG)?;
+        Some(deps.split(' ').filter(|dep| !dep.is_empty()).map(str::to_owned).collect())
     }
 
-    /// Replaces the `deps` of `task`.
-    pub fn set_task_deps(&mut self, task: &str, deps: Vec<String>) {
-        match self.task_deps.iter_mut().find(|(name, _)| name == task) {
-            Some(entry) => entry.1 = deps,
-            None => self.task_deps.push((task.to_owned(), deps)),
-        }
+    /// Replaces or, with `None`, removes the `deps` of `task`.
+    pub fn set_task_deps(&mut self, task: &str, deps: Option<Vec<String>>) {
+        let joined = deps.map(|deps| deps.join(" "));
+        self.datastore.set_internal_flag(task, DEPS_FLAG, joined.as_deref());
     }
 }

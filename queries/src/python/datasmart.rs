@@ -18,7 +18,7 @@ use pyo3::types::{PyDict, PyList, PySet, PyString};
 use super::errors::expansion_error;
 use super::session::PythonSession;
 use crate::datastore::{DataStore, ExpansionError, Provenance};
-use crate::eval::ParseState;
+use crate::eval::{ParseState, DEPS_FLAG};
 
 /// The datastore object that metadata's Python calls `d`.
 #[pyclass(name = "DataSmart", module = "bb.data_smart", dict)]
@@ -96,7 +96,7 @@ impl DataSmart {
         let key = (var.to_owned(), flag.to_owned());
         if flag == "deps" {
             let deps: Vec<String> = if value.is_none() { Vec::new() } else { value.extract()? };
-            self.state.set_task_deps(var, deps);
+            self.state.set_task_deps(var, Some(deps));
             return Ok(());
         }
         if value.is_none() {
@@ -234,12 +234,9 @@ impl DataSmart {
     ) -> PyResult<Py<PyAny>> {
         let _ = (noweakdefault, parsing, retparser);
         if flag == "deps" {
-            let deps = self.state.task_deps(var);
-            let known = self.state.task_deps.iter().any(|(name, _)| name == var);
-            return if known {
-                Ok(PyList::new(py, deps)?.into_any().unbind())
-            } else {
-                Ok(py.None())
+            return match self.state.task_deps(var) {
+                Some(deps) => Ok(PyList::new(py, deps)?.into_any().unbind()),
+                None => Ok(py.None()),
             };
         }
         if let Some(object) = self.flag_objects.get(&(var.to_owned(), flag.to_owned())) {
@@ -301,7 +298,7 @@ impl DataSmart {
     fn del_var_flag(&mut self, var: &str, flag: &str, loginfo: Option<&Bound<'_, PyDict>>) {
         let _ = loginfo;
         if flag == "deps" {
-            self.state.task_deps.retain(|(name, _)| name != var);
+            self.state.set_task_deps(var, None);
             return;
         }
         self.flag_objects.remove(&(var.to_owned(), flag.to_owned()));
@@ -344,7 +341,10 @@ impl DataSmart {
                 flags.set_item(flag, object.clone_ref(py))?;
             }
         }
-        if let Some((_, deps)) = self.state.task_deps.iter().find(|(name, _)| name == var) {
+        if flags.contains(DEPS_FLAG)? {
+            flags.del_item(DEPS_FLAG)?;
+        }
+        if let Some(deps) = self.state.task_deps(var) {
             flags.set_item("deps", PyList::new(py, deps)?)?;
         }
         if flags.is_empty() {

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::datastore::Provenance;
-use crate::eval::{Fatal, Interpreter, ParseState, Site};
+use crate::eval::{Fatal, Interpreter, Site};
 use crate::python::{PythonStage, StepFailure};
 
 /// Finalises the interpreter's datastore. A `SkipRecipe` raised by the
@@ -42,17 +42,9 @@ pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result
     python_step(interpreter, path, stage, None, |stage| {
         stage.fire("RecipePreFinalise", Some(&file), None)
     })?;
-    let renamable = renamable_task_deps(&interpreter.state);
     let python = interpreter.python.evaluator(&interpreter.state);
     if let Err(error) = interpreter.state.datastore.expand_keys_with(&prov, python) {
         return Err(interpreter.expansion_failed(None, path, error));
-    }
-    // `renameVar` moves a value and its queued operations but not its
-    // flags, and deletes the old name: its `deps` go with it.
-    if !renamable.is_empty() {
-        let keys = interpreter.state.datastore.keys().unwrap_or_default();
-        let state = &mut interpreter.state;
-        state.task_deps.retain(|(name, _)| !renamable.contains(name) || keys.contains(name));
     }
     python_step(interpreter, path, stage, None, |stage| {
         stage.fire("RecipePostKeyExpansion", Some(&file), None)
@@ -67,7 +59,8 @@ pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result
     for task in interpreter.state.tasks.clone() {
         let python = interpreter.python.evaluator(&interpreter.state);
         let datastore = &mut interpreter.state.datastore;
-        let task = datastore.expand_with(&task, None, python).map_or(task, |expanded| expanded.value);
+        let task =
+            datastore.expand_with(&task, None, python).map_or(task, |expanded| expanded.value);
         let _ = datastore.set_var_flag(&task, "task", "1", &prov);
     }
     let included: Vec<String> = interpreter
@@ -145,23 +138,6 @@ fn run_anonymous_functions(
     Ok(())
 }
 
-/// The names with `deps` that key expansion may rename: those with a
-/// `${` that the datastore holds.
-fn renamable_task_deps(state: &ParseState) -> Vec<String> {
-    let mut names: Vec<String> = state
-        .task_deps
-        .iter()
-        .map(|(name, _)| name)
-        .filter(|name| name.contains("${"))
-        .cloned()
-        .collect();
-    if !names.is_empty() {
-        let keys = state.datastore.keys().unwrap_or_default();
-        names.retain(|name| keys.contains(name));
-    }
-    names
-}
-
 /// BitBake's recipe-level virtual providers: DEPENDS entries named in
 /// BB_RECIPE_VIRTUAL_PROVIDERS become their PREFERRED_PROVIDER, and so do
 /// the recipes of each task's `depends` flag. DEPENDS and every task's
@@ -171,11 +147,15 @@ fn resolve_virtual_providers(
     path: &Path,
     prov: &Provenance,
 ) -> Result<(), Fatal> {
+    // BitBake reads DEPENDS first; a failure to expand it fails the recipe.
+    let python = interpreter.python.evaluator(&interpreter.state);
+    if let Err(error) = interpreter.state.datastore.get_var_with("DEPENDS", true, python) {
+        return Err(interpreter.expansion_failed(None, path, error));
+    }
     let python = std::cell::RefCell::new(interpreter.python.evaluator(&interpreter.state));
     let datastore = &interpreter.state.datastore;
-    let get = |name: &str| {
-        datastore.get_var_with(name, true, &mut **python.borrow_mut()).ok().flatten()
-    };
+    let get =
+        |name: &str| datastore.get_var_with(name, true, &mut **python.borrow_mut()).ok().flatten();
     let virtual_providers: Vec<String> = get("BB_RECIPE_VIRTUAL_PROVIDERS")
         .unwrap_or_default()
         .split_whitespace()

@@ -45,9 +45,6 @@ pub struct ParsedRecipe {
     pub diagnostics: Vec<Diagnostic>,
     /// Whether parsing stopped at a fatal error.
     pub failed: bool,
-    /// The reason given by a `SkipRecipe` raised while the recipe's files
-    /// were read, before finalisation: the whole recipe is skipped.
-    pub skipped: Option<String>,
 }
 
 /// The datastores of one recipe file.
@@ -75,7 +72,6 @@ pub fn parse_recipe<'db>(
         appends,
         diagnostics: Vec::new(),
         failed: false,
-        skipped: None,
     };
     interpreter.set_internal("BBFILES_PRIORITIZED", &set.prioritized_patterns, &path);
     let result = read_recipe(
@@ -90,8 +86,15 @@ pub fn parse_recipe<'db>(
     // Any error stops the whole recipe, variants included, as in BitBake.
     if result.is_err() {
         parsed.variants.clear();
-        parsed.skipped = interpreter.skipped.take();
-        parsed.failed = parsed.skipped.is_none();
+        // A SkipRecipe while the recipe's own statements run leaves only
+        // the unfinalised datastore, marked skipped with Python's `True`.
+        if interpreter.skipped.take().is_some() {
+            let state = std::mem::take(&mut interpreter.state);
+            let skipped = Some("True".to_owned());
+            parsed.variants.push(Variant { name: String::new(), state, skipped });
+        } else {
+            parsed.failed = true;
+        }
     }
     parsed.diagnostics = interpreter.diagnostics;
     parsed

@@ -1,0 +1,1 @@
+WANT_EXTRA = "1"

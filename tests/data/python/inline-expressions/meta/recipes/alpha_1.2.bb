@@ -1,0 +1,2 @@
+DESCRIPTION = "alpha"
+FEATURES:append = " z"

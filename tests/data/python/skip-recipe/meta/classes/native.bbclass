@@ -1,0 +1,2 @@
+CLASS = "native"
+PN = "${BPN}-native"

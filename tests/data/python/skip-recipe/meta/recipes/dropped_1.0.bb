@@ -1,0 +1,1 @@
+SKIP_ME = "it is not wanted"

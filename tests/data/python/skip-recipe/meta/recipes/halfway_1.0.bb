@@ -1,0 +1,2 @@
+BBCLASSEXTEND = "native"
+SKIP_ME:class-native = "native is not wanted"
