@@ -12,6 +12,8 @@ import threading
 
 import bb
 
+_MISSING = object()
+
 # Compiled code, keyed by everything that shapes it.
 _compiled = {}
 
@@ -113,7 +115,19 @@ class Session:
         """An inline expression's value, as text."""
         filename = "Var <%s>" % varname if varname else "<expansion>"
         compiled = _compile(code.strip(), filename, "eval")
-        return str(eval(compiled, self.context, DataContext(d, self.context)))
+        # `d` is a global too, so that nested scopes (generator
+        # expressions, lambdas) see it; the outer expression's `d` comes
+        # back afterwards.
+        context = self.context
+        outer = context.get("d", _MISSING)
+        context["d"] = d
+        try:
+            return str(eval(compiled, context, DataContext(d, context)))
+        finally:
+            if outer is _MISSING:
+                del context["d"]
+            else:
+                context["d"] = outer
 
     @_entered
     def run_anonymous(self, d, functions):

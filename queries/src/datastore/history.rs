@@ -71,7 +71,7 @@ impl<'p> Log<'p> {
 impl DataStore {
     /// The recorded changes of `name`, oldest first.
     pub fn history(&self, name: &str) -> impl Iterator<Item = &HistoryEntry> {
-        self.history.get(name).into_iter().flatten()
+        self.history.get(name).into_iter().flat_map(|entries| entries.iter())
     }
 
     /// The names that have a history, sorted.
@@ -91,14 +91,15 @@ impl DataStore {
             flag: flag.map(str::to_owned),
             detail: log.detail.clone().unwrap_or_else(|| value.to_owned()),
         };
-        self.history.entry(name.to_owned()).or_default().push_back(entry);
+        Arc::make_mut(self.history.entry(name.to_owned()).or_default()).push(entry);
     }
 
     /// Copies the history of `old` to the end of the history of `new`, as a
     /// rename does. The history of `old` stays.
     pub(super) fn copy_history(&mut self, old: &str, new: &str) {
         if let Some(entries) = self.history.get(old).cloned() {
-            self.history.entry(new.to_owned()).or_default().append(entries);
+            let target = Arc::make_mut(self.history.entry(new.to_owned()).or_default());
+            target.extend(entries.iter().cloned());
         }
     }
 }

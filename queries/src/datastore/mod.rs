@@ -182,7 +182,9 @@ pub struct DataStore {
     /// BitBake's `overridevars`: the names found so far that `OVERRIDES`
     /// depends on. Setting one of them expands the new value at once.
     override_vars: OrdSet<String>,
-    history: HashMap<String, Vector<HistoryEntry>>,
+    /// Shared lists, copied on the first change after a copy: most names
+    /// have a few entries, and a persistent vector's chunks cost kilobytes.
+    history: HashMap<String, Arc<Vec<HistoryEntry>>>,
     /// Filters on expanded values, by variable name (`setVarFilter`).
     filters: HashMap<String, String>,
     /// The names changed since [`DataStore::create_copy`] made this
@@ -336,6 +338,7 @@ impl DataStore {
     /// what changes after the copy.
     pub fn create_copy(&self) -> DataStore {
         let mut copy = self.clone();
+        copy.forget_overrides();
         copy.local_keys = Vector::new();
         copy.local_set = imbl::HashSet::new();
         copy
@@ -368,8 +371,14 @@ impl DataStore {
         }
     }
 
-    /// Forgets what was computed from the old contents.
-    fn touch(&mut self) {
+    /// Marks a change. The active overrides stay as computed, as BitBake
+    /// keeps its list until a name `OVERRIDES` depends on is set (see
+    /// [`DataStore::forget_overrides`]).
+    fn touch(&mut self) {}
+
+    /// Drops the computed overrides, so that the next read computes them
+    /// again: after a name `OVERRIDES` depends on is set, and in a copy.
+    pub(crate) fn forget_overrides(&mut self) {
         self.overrides_plain = OnceLock::new();
         self.overrides_python = OnceLock::new();
     }

@@ -180,7 +180,7 @@ impl DataStore {
             }
             new = next;
         }
-        self.touch();
+        self.forget_overrides();
         Ok(())
     }
 

@@ -61,7 +61,10 @@ pub fn parse_recipe<'db>(
     let layer = entry.and_then(|entry| entry.layer.clone());
     let config = config(db, invocation);
 
+    // The recipe starts from a copy of the configuration, as BitBake's
+    // createCopy: the overrides are computed anew.
     let mut state = config.state.clone();
+    state.datastore.forget_overrides();
     state.depends = Vec::new();
     let mut interpreter = Interpreter::new(db, state, invocation.cwd(db).clone());
     interpreter.class_type = ClassType::Recipe;
@@ -110,7 +113,10 @@ fn multi_finalize<'db>(
     path: &Path,
     variants: &mut Vec<Variant>,
 ) -> Result<(), Fatal> {
+    // BitBake finalises a copy and keeps the original for the variants;
+    // each copy computes its overrides anew.
     let mut base = interpreter.state.clone();
+    interpreter.state.datastore.forget_overrides();
     let main_skipped = finalize_variant(interpreter, path)?;
     let mut main = interpreter.state.clone();
     let python = interpreter.python.evaluator(&main);
@@ -146,7 +152,9 @@ fn multi_finalize<'db>(
         // A fresh interpreter, so that the files the main datastore
         // marked as dependencies during finalisation count again.
         let diagnostics = std::mem::take(&mut interpreter.diagnostics);
-        *interpreter = Interpreter::new(db, base.clone(), invocation.cwd(db).clone());
+        let mut copy = base.clone();
+        copy.datastore.forget_overrides();
+        *interpreter = Interpreter::new(db, copy, invocation.cwd(db).clone());
         interpreter.class_type = ClassType::Recipe;
         interpreter.base_depends = config.state.depends.clone();
         interpreter.diagnostics = diagnostics;
