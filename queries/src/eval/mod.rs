@@ -130,6 +130,9 @@ pub(crate) struct Interpreter<'db> {
     cwd: PathBuf,
     /// The configuration's files, which a recipe's BBINCLUDED lists first.
     pub(crate) base_depends: Vec<PathBuf>,
+    /// The event handlers the configuration registered, which BitBake
+    /// keeps registered while recipes are parsed.
+    pub(crate) config_handlers: Vec<String>,
     /// How many files are being read, one inside the other.
     depth: usize,
     /// The paths marked as dependencies, spelt as BitBake spells them
@@ -152,6 +155,7 @@ impl<'db> Interpreter<'db> {
             class_type: ClassType::Global,
             cwd,
             base_depends: Vec::new(),
+            config_handlers: Vec::new(),
             depth: 0,
             marked,
             python: PythonSlot::default(),

@@ -6,10 +6,11 @@
 //! with `setVar` or `setVarFlag` are kept beside it, as BitBake keeps any
 //! object; a flag set to one also gets its `str()` in the datastore, which
 //! is what BitBake's dumps show. The internal lists `__BBTASKS`,
-//! `__BBHANDLERS` and `__inherit_cache` and the `deps` flags of tasks are
-//! views of the parse state.
+//! `__BBHANDLERS`, `__depends` and `__inherit_cache` and the `deps` flags
+//! of tasks are views of the parse state.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
@@ -63,6 +64,15 @@ impl DataSmart {
         let list = match var {
             "__BBTASKS" => Self::list_or_none(py, &self.state.tasks)?,
             "__BBHANDLERS" => Self::list_or_none(py, &self.state.handlers)?,
+            "__depends" => {
+                let entries: Vec<(String, Option<f64>)> = self
+                    .state
+                    .depends
+                    .iter()
+                    .map(|path| (path.to_string_lossy().into_owned(), None))
+                    .collect();
+                PyList::new(py, entries)?.into_any().unbind()
+            }
             "BB_ORIGENV" => {
                 let mut datastore = DataStore::new();
                 let prov = Provenance::internal("<environment>");
@@ -115,6 +125,40 @@ impl DataSmart {
         Self::datastore_result(py, result)
     }
 
+    /// `getVar`: a Python object kept beside the datastore, a view of the
+    /// parse state, or the datastore's value.
+    fn get_var(&self, py: Python<'_>, var: &str, expand: bool) -> PyResult<Py<PyAny>> {
+        if let Some(object) = self.objects.get(var) {
+            return Ok(object.clone_ref(py));
+        }
+        if let Some(list) = self.internal_list(py, var)? {
+            return Ok(list);
+        }
+        let mut evaluator = self.evaluator(py);
+        let value = self.state.datastore.get_var_with(var, expand, &mut evaluator);
+        Ok(Self::datastore_result(py, value)?.into_pyobject(py)?.unbind())
+    }
+
+    /// `getVarFlag`: a task's `deps` list, a Python object, or the
+    /// datastore's flag.
+    fn get_var_flag(&self, py: Python<'_>, var: &str, flag: &str, expand: bool) -> PyResult<Py<PyAny>> {
+        if flag == "deps" {
+            return match self.state.task_deps(var) {
+                Some(deps) => Ok(PyList::new(py, deps)?.into_any().unbind()),
+                None => Ok(py.None()),
+            };
+        }
+        if let Some(object) = self.flag_objects.get(&(var.to_owned(), flag.to_owned())) {
+            return Ok(object.clone_ref(py));
+        }
+        if flag == "_content" {
+            return self.get_var(py, var, expand);
+        }
+        let mut evaluator = self.evaluator(py);
+        let value = self.state.datastore.get_var_flag_with(var, flag, expand, &mut evaluator);
+        Ok(Self::datastore_result(py, value)?.into_pyobject(py)?.unbind())
+    }
+
     fn all_keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         let mut evaluator = self.evaluator(py);
         let mut keys = Self::datastore_result(py, self.state.datastore.keys_with(&mut evaluator))?;
@@ -127,6 +171,19 @@ impl DataSmart {
     }
 }
 
+/// A Python argument read for its truth, as BitBake reads `expand` and
+/// the other switches: `getVar(name, 1)` and `getVar(name, True)` alike.
+#[derive(Clone, Copy)]
+struct Truthy(bool);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Truthy {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Truthy(obj.is_truthy()?))
+    }
+}
+
 fn parsing_flag(loginfo: Option<&Bound<'_, PyDict>>) -> PyResult<bool> {
     match loginfo.map(|info| info.get_item("parsing")).transpose()?.flatten() {
         Some(value) => value.is_truthy(),
@@ -136,25 +193,39 @@ fn parsing_flag(loginfo: Option<&Bound<'_, PyDict>>) -> PyResult<bool> {
 
 #[pymethods]
 impl DataSmart {
-    #[pyo3(name = "getVar", signature = (var, expand=true, noweakdefault=false, parsing=false))]
-    fn get_var(
+    #[pyo3(
+        name = "getVar",
+        signature = (var, expand=Truthy(true), noweakdefault=Truthy(false), parsing=Truthy(false))
+    )]
+    fn py_get_var(
         &self,
         py: Python<'_>,
         var: &str,
-        expand: bool,
-        noweakdefault: bool,
-        parsing: bool,
+        expand: Truthy,
+        noweakdefault: Truthy,
+        parsing: Truthy,
     ) -> PyResult<Py<PyAny>> {
         let _ = (noweakdefault, parsing);
-        if let Some(object) = self.objects.get(var) {
-            return Ok(object.clone_ref(py));
-        }
-        if let Some(list) = self.internal_list(py, var)? {
-            return Ok(list);
-        }
-        let mut evaluator = self.evaluator(py);
-        let value = self.state.datastore.get_var_with(var, expand, &mut evaluator);
-        Ok(Self::datastore_result(py, value)?.into_pyobject(py)?.unbind())
+        self.get_var(py, var, expand.0)
+    }
+
+    #[pyo3(
+        name = "getVarFlag",
+        signature = (var, flag, expand=Truthy(true), noweakdefault=Truthy(false), parsing=Truthy(false), retparser=Truthy(false))
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn py_get_var_flag(
+        &self,
+        py: Python<'_>,
+        var: &str,
+        flag: &str,
+        expand: Truthy,
+        noweakdefault: Truthy,
+        parsing: Truthy,
+        retparser: Truthy,
+    ) -> PyResult<Py<PyAny>> {
+        let _ = (noweakdefault, parsing, retparser);
+        self.get_var_flag(py, var, flag, expand.0)
     }
 
     #[pyo3(name = "setVar", signature = (var, value, **loginfo))]
@@ -169,6 +240,11 @@ impl DataSmart {
             match var {
                 "__BBTASKS" => self.state.tasks = value.extract()?,
                 "__BBHANDLERS" => self.state.handlers = value.extract()?,
+                "__depends" => {
+                    let entries: Vec<(String, Option<Bound<'_, PyAny>>)> = value.extract()?;
+                    self.state.depends =
+                        entries.into_iter().map(|(path, _)| PathBuf::from(path)).collect();
+                }
                 _ => {
                     self.objects.insert(var.to_owned(), value.clone().unbind());
                 }
@@ -217,38 +293,6 @@ impl DataSmart {
         self.state.datastore.del_var(var, &self.prov);
     }
 
-    #[pyo3(
-        name = "getVarFlag",
-        signature = (var, flag, expand=true, noweakdefault=false, parsing=false, retparser=false)
-    )]
-    #[allow(clippy::too_many_arguments)]
-    fn get_var_flag(
-        &self,
-        py: Python<'_>,
-        var: &str,
-        flag: &str,
-        expand: bool,
-        noweakdefault: bool,
-        parsing: bool,
-        retparser: bool,
-    ) -> PyResult<Py<PyAny>> {
-        let _ = (noweakdefault, parsing, retparser);
-        if flag == "deps" {
-            return match self.state.task_deps(var) {
-                Some(deps) => Ok(PyList::new(py, deps)?.into_any().unbind()),
-                None => Ok(py.None()),
-            };
-        }
-        if let Some(object) = self.flag_objects.get(&(var.to_owned(), flag.to_owned())) {
-            return Ok(object.clone_ref(py));
-        }
-        if flag == "_content" {
-            return self.get_var(py, var, expand, false, false);
-        }
-        let mut evaluator = self.evaluator(py);
-        let value = self.state.datastore.get_var_flag_with(var, flag, expand, &mut evaluator);
-        Ok(Self::datastore_result(py, value)?.into_pyobject(py)?.unbind())
-    }
 
     #[pyo3(name = "setVarFlag", signature = (var, flag, value, **loginfo))]
     fn set_var_flag(
@@ -438,11 +482,11 @@ impl DataSmart {
     }
 
     fn __contains__(&self, py: Python<'_>, var: &str) -> PyResult<bool> {
-        Ok(!self.get_var(py, var, false, false, false)?.is_none(py))
+        Ok(!self.get_var(py, var, false)?.is_none(py))
     }
 
     fn __getitem__(&self, py: Python<'_>, var: &str) -> PyResult<Py<PyAny>> {
-        let value = self.get_var(py, var, false, false, false)?;
+        let value = self.get_var(py, var, false)?;
         if value.is_none(py) {
             return Err(PyKeyError::new_err(var.to_owned()));
         }

@@ -23,6 +23,10 @@ pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result
     if inherits.is_empty() {
         inherits.push(String::new());
     }
+    // The configuration's handlers are registered already, as they stay
+    // registered in BitBake; the recipe's own come after the inherits.
+    let config_handlers = interpreter.config_handlers.clone();
+    register_handlers(interpreter, path, stage, &config_handlers)?;
     python_step(interpreter, path, stage, None, |stage| {
         stage.fire("RecipePreDeferredInherits", Some(&file), Some(&inherits))
     })?;
@@ -38,7 +42,8 @@ pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result
         };
         interpreter.inherit(&expanded, None, true)?;
     }
-    register_handlers(interpreter, path, stage)?;
+    let handlers = interpreter.state.handlers.clone();
+    register_handlers(interpreter, path, stage, &handlers)?;
     python_step(interpreter, path, stage, None, |stage| {
         stage.fire("RecipePreFinalise", Some(&file), None)
     })?;
@@ -92,14 +97,16 @@ fn python_step(
         .map_err(|failure| interpreter.python_failed(site, path, failure.message, failure.outcome))
 }
 
-/// Registers the event handlers the datastore lists, each with its body
-/// and event mask; a handler with no definition is an error.
+/// Registers event handlers, each with its body and event mask from the
+/// datastore; a handler with no definition is an error. A name already
+/// registered stays as it was.
 fn register_handlers(
     interpreter: &mut Interpreter<'_>,
     path: &Path,
     stage: Option<&PythonStage>,
+    handlers: &[String],
 ) -> Result<(), Fatal> {
-    for handler in interpreter.state.handlers.clone() {
+    for handler in handlers.iter().cloned() {
         let datastore = &interpreter.state.datastore;
         let Some(file) = datastore.get_var_flag(&handler, "filename", false).ok().flatten() else {
             interpreter.error(None, path, format!("Undefined event handler function '{handler}'"));

@@ -69,6 +69,7 @@ pub fn parse_recipe<'db>(
     let mut interpreter = Interpreter::new(db, state, invocation.cwd(db).clone());
     interpreter.class_type = ClassType::Recipe;
     interpreter.base_depends = config.state.depends.clone();
+    interpreter.config_handlers = config.state.handlers.clone();
     let mut parsed = ParsedRecipe {
         variants: Vec::new(),
         layer: layer.clone(),
@@ -157,6 +158,8 @@ fn multi_finalize<'db>(
         *interpreter = Interpreter::new(db, copy, invocation.cwd(db).clone());
         interpreter.class_type = ClassType::Recipe;
         interpreter.base_depends = config.state.depends.clone();
+        interpreter.config_handlers = config.state.handlers.clone();
+    interpreter.config_handlers = config.state.handlers.clone();
         interpreter.diagnostics = diagnostics;
         if class == extension {
             interpreter.set_internal("PN", &format!("{pn}-{extension}"), path);
