@@ -81,7 +81,13 @@ impl Workspace {
             Severity::Warning => "warning",
         };
         let line_col = diagnostic.line_col.or_else(|| {
-            let line = self.statement_line(&diagnostic.file, diagnostic.statement?)?;
+            let statement = diagnostic.statement?;
+            let line = match diagnostic.line_in_statement {
+                Some(offset) => {
+                    self.statement_first_line(&diagnostic.file, statement)? + offset - 1
+                }
+                None => self.statement_line(&diagnostic.file, statement)?,
+            };
             Some((line, 1))
         });
         match line_col {

@@ -82,3 +82,31 @@ fn a_missing_require_names_the_including_line() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An exception in metadata's Python names the metadata file and the line
+/// that raised it, with the Python traceback; the recipe fails and the
+/// others still parse.
+#[test]
+fn a_python_error_names_the_metadata_line() {
+    let class = "# a comment\ndef helper(d):\n    x = 1\n    return {}[\"missing\"]\n\n\
+                 python () {\n    if d.getVar(\"BROKEN\"):\n        helper(d)\n}\n";
+    let dir = scratch(
+        "python-error",
+        &[
+            ("layer/conf/bitbake.conf", "BBFILES = \"${TOPDIR}/../layer/*.bb\"\n"),
+            ("layer/classes/base.bbclass", class),
+            ("layer/broken_1.0.bb", "BROKEN = \"1\"\n"),
+            ("layer/fine_1.0.bb", "A = \"1\"\n"),
+            ("build/.keep", ""),
+        ],
+    );
+    let bbpath = dir.join("layer");
+    let output = rbake(&["parse"], &dir.join("build"), &[("BBPATH", bbpath.to_str().unwrap())]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("classes/base.bbclass:4:1: error: KeyError: 'missing'"), "{stderr}");
+    assert!(stderr.contains("in anonymous function (line 3 of its definition)"), "{stderr}");
+    assert!(stderr.contains("in helper (line 3 of its definition)"), "{stderr}");
+    assert!(stderr.contains("Parsed 2 recipes (1 variants, 1 failed)"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

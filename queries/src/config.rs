@@ -299,6 +299,7 @@ fn read_layers(
         let last_set = interpreter.state.datastore.history("BBLAYERS").last().cloned();
         match last_set {
             Some(entry) => interpreter.diagnostics.push(Diagnostic {
+                line_in_statement: None,
                 line_col: None,
                 file: PathBuf::from(&*entry.file),
                 statement: Some(entry.statement),

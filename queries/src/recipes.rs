@@ -140,6 +140,7 @@ pub fn recipe_set(db: &dyn Db, invocation: Invocation) -> RecipeSet {
         let warn_only = var("BB_DANGLINGAPPENDS_WARNONLY");
         let severity = if is_true(&warn_only) { Severity::Warning } else { Severity::Error };
         set.diagnostics.push(Diagnostic {
+            line_in_statement: None,
             line_col: None,
             file: origin,
             statement: None,
@@ -204,6 +205,7 @@ fn bbmask(mask: &str, diagnostics: &mut Vec<Diagnostic>, origin: &Path) -> Optio
         match regex::Regex::new(expression) {
             Ok(_) => valid.push(expression.to_owned()),
             Err(_) => diagnostics.push(Diagnostic {
+                line_in_statement: None,
                 line_col: None,
                 file: origin.to_path_buf(),
                 statement: None,
@@ -272,6 +274,7 @@ fn layer_table(
                         None => (origin.to_path_buf(), None),
                     };
                     diagnostics.push(Diagnostic {
+                        line_in_statement: None,
                         line_col: None,
                         file,
                         statement,

@@ -227,3 +227,31 @@ def exec_python_func(func, d):
     body = d.getVar(func, False) or ""
     filename = d.getVarFlag(func, "filename", False) or "<%s>" % func
     session.run_function(d, func, body, filename)
+
+
+_METADATA_SUFFIXES = (".bb", ".bbappend", ".bbclass", ".inc", ".conf")
+
+
+def describe_traceback(exc):
+    """An exception's traceback for a diagnostic, innermost last, without
+    rbake's own frames, and the innermost frame in metadata as
+    (file, line within the function's definition, function name)."""
+    import traceback
+
+    lines = []
+    innermost = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith("<rbake>/"):
+            continue
+        if frame.filename.endswith(_METADATA_SUFFIXES):
+            # Metadata functions are compiled on their own, so the line is
+            # counted from the start of the definition.
+            name = "anonymous function" if frame.name.startswith("__anon_") else frame.name
+            lines.append("  %s, in %s (line %d of its definition)"
+                         % (frame.filename, name, frame.lineno))
+            innermost = (frame.filename, frame.lineno, frame.name)
+        else:
+            lines.append('  File "%s", line %d, in %s' % (frame.filename, frame.lineno, frame.name))
+            if frame.line:
+                lines.append("    " + frame.line.strip())
+    return "\n".join(lines), innermost

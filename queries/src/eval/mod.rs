@@ -47,6 +47,9 @@ pub struct Diagnostic {
     /// The exact one-based line and column, for syntax errors, which have
     /// no statement.
     pub line_col: Option<(u32, u32)>,
+    /// The line within the statement (1 is its first line), for errors in
+    /// the Python of a function, whose lines the statement holds.
+    pub line_in_statement: Option<u32>,
 }
 
 /// Which classes directory `inherit` searches first (BitBake's
@@ -191,6 +194,7 @@ impl<'db> Interpreter<'db> {
         // its statements.
         if let Some(problem) = first_syntax_error(self.db, file) {
             self.diagnostics.push(Diagnostic {
+                line_in_statement: None,
                 file: path.to_path_buf(),
                 statement: None,
                 severity: Severity::Error,
@@ -211,6 +215,7 @@ impl<'db> Interpreter<'db> {
 
     pub(crate) fn error(&mut self, site: Option<&Site<'_>>, path: &Path, message: String) {
         self.diagnostics.push(Diagnostic {
+            line_in_statement: None,
             line_col: None,
             file: site.map_or(path, |site| site.path).to_path_buf(),
             statement: site.map(|site| site.statement),
@@ -221,6 +226,7 @@ impl<'db> Interpreter<'db> {
 
     pub(crate) fn warning(&mut self, site: Option<&Site<'_>>, path: &Path, message: String) {
         self.diagnostics.push(Diagnostic {
+            line_in_statement: None,
             line_col: None,
             file: site.map_or(path, |site| site.path).to_path_buf(),
             statement: site.map(|site| site.statement),

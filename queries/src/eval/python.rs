@@ -2,11 +2,11 @@
 //! `bb.warn` and friends become diagnostics, failed expansions become
 //! errors or skips, and `def` and `addpylib` statements feed the session.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::datastore::ExpansionError;
 use crate::eval::{Diagnostic, Fatal, Interpreter, Severity, Site};
-use crate::python::{take_messages, take_pending_outcome, PendingOutcome};
+use crate::python::{take_messages, take_pending_outcome, PendingOutcome, PythonTraceback};
 
 impl Interpreter<'_> {
     /// Turns the messages metadata's Python logged into diagnostics.
@@ -18,6 +18,7 @@ impl Interpreter<'_> {
                 _ => continue,
             };
             self.diagnostics.push(Diagnostic {
+                line_in_statement: None,
                 file: site.map_or(path, |site| site.path).to_path_buf(),
                 statement: site.map(|site| site.statement),
                 severity,
@@ -52,13 +53,50 @@ impl Interpreter<'_> {
                 self.skipped = Some(reason);
             }
             PendingOutcome::Handled => {}
-            PendingOutcome::Other(traceback) if !traceback.is_empty() => {
-                let message = format!("{message}\nTraceback (most recent call last):\n{traceback}");
-                self.error(site, path, message);
+            PendingOutcome::Other(traceback) if !traceback.text.is_empty() => {
+                let text = &traceback.text;
+                let message = format!("{message}\nTraceback (most recent call last):\n{text}");
+                let (file, statement, line) = self.python_error_place(site, path, &traceback);
+                self.diagnostics.push(Diagnostic {
+                    file,
+                    statement,
+                    severity: Severity::Error,
+                    message,
+                    line_col: None,
+                    line_in_statement: line,
+                });
             }
             PendingOutcome::Other(_) | PendingOutcome::Nothing => self.error(site, path, message),
         }
         Fatal
+    }
+
+    /// Where a Python error is reported: in the innermost metadata function
+    /// of the traceback (a named function's definition, or the anonymous
+    /// function at `site`), at the failing line; else at `site`.
+    fn python_error_place(
+        &self,
+        site: Option<&Site<'_>>,
+        path: &Path,
+        traceback: &PythonTraceback,
+    ) -> (PathBuf, Option<u32>, Option<u32>) {
+        let fallback =
+            (site.map_or(path, |site| site.path).to_path_buf(), site.map(|s| s.statement), None);
+        let Some((file, line, function)) = &traceback.innermost else { return fallback };
+        if let Some(known) = self.state.function_sites.iter().find(|known| known.name == *function)
+        {
+            if known.file.as_os_str() == file.as_str() {
+                return (known.file.clone(), Some(known.statement), Some(*line));
+            }
+        }
+        match site {
+            Some(site)
+                if function.starts_with("__anon_") || site.path.as_os_str() == file.as_str() =>
+            {
+                (site.path.to_path_buf(), Some(site.statement), Some(*line))
+            }
+            _ => fallback,
+        }
     }
 
     /// A top-level `def`: BitBake runs it at once, so a later inline

@@ -141,7 +141,13 @@ impl DataSmart {
 
     /// `getVarFlag`: a task's `deps` list, a Python object, or the
     /// datastore's flag.
-    fn get_var_flag(&self, py: Python<'_>, var: &str, flag: &str, expand: bool) -> PyResult<Py<PyAny>> {
+    fn get_var_flag(
+        &self,
+        py: Python<'_>,
+        var: &str,
+        flag: &str,
+        expand: bool,
+    ) -> PyResult<Py<PyAny>> {
         if flag == "deps" {
             return match self.state.task_deps(var) {
                 Some(deps) => Ok(PyList::new(py, deps)?.into_any().unbind()),
@@ -292,7 +298,6 @@ impl DataSmart {
         self.objects.remove(var);
         self.state.datastore.del_var(var, &self.prov);
     }
-
 
     #[pyo3(name = "setVarFlag", signature = (var, flag, value, **loginfo))]
     fn set_var_flag(

@@ -17,7 +17,7 @@ mod slot;
 mod stage;
 
 pub use datasmart::DataSmart;
-pub use session::{take_messages, Message, PythonSession};
+pub use session::{take_messages, Message, PythonSession, PythonTraceback};
 pub(crate) use session::{take_pending_outcome, PendingOutcome};
 pub(crate) use slot::PythonSlot;
 pub use slot::{evaluator_for, make_session};

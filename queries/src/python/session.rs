@@ -134,18 +134,23 @@ pub(crate) fn describe(py: Python<'_>, error: &PyErr) -> String {
     }
 }
 
-/// The traceback of an exception, innermost last, without the frames of
-/// rbake's own runtime.
-pub(crate) fn traceback(py: Python<'_>, error: &PyErr) -> String {
-    let Some(tb) = error.traceback(py) else { return String::new() };
-    let formatted = py
-        .import("traceback")
-        .and_then(|module| module.getattr("format_tb"))
-        .and_then(|format| format.call1((tb,)))
-        .and_then(|lines| lines.extract::<Vec<String>>());
-    match formatted {
-        Ok(lines) => lines.into_iter().filter(|line| !line.contains("<rbake>/")).collect(),
-        Err(_) => String::new(),
+/// A Python traceback for a diagnostic: its text, innermost last, and the
+/// innermost frame in metadata (file, line within the function's
+/// definition, function name).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PythonTraceback {
+    pub text: String,
+    pub innermost: Option<(String, u32, String)>,
+}
+
+pub(crate) fn traceback(py: Python<'_>, error: &PyErr) -> PythonTraceback {
+    let described = runtime(py)
+        .and_then(|module| module.getattr("describe_traceback"))
+        .and_then(|describe| describe.call1((error.value(py),)))
+        .and_then(|result| result.extract::<(String, Option<(String, u32, String)>)>());
+    match described {
+        Ok((text, innermost)) => PythonTraceback { text, innermost },
+        Err(_) => PythonTraceback::default(),
     }
 }
 
@@ -160,7 +165,7 @@ pub(crate) enum PendingOutcome {
     /// `bb.BBHandledException`: the message was already logged.
     Handled,
     /// Any other exception: its traceback.
-    Other(String),
+    Other(PythonTraceback),
 }
 
 /// Classifies a Python exception for the parser.

@@ -159,7 +159,7 @@ fn multi_finalize<'db>(
         interpreter.class_type = ClassType::Recipe;
         interpreter.base_depends = config.state.depends.clone();
         interpreter.config_handlers = config.state.handlers.clone();
-    interpreter.config_handlers = config.state.handlers.clone();
+        interpreter.config_handlers = config.state.handlers.clone();
         interpreter.diagnostics = diagnostics;
         if class == extension {
             interpreter.set_internal("PN", &format!("{pn}-{extension}"), path);
