@@ -2,5 +2,6 @@
 
 mod config;
 mod incremental;
+mod python;
 mod recipe;
 mod recipes;
