@@ -4,6 +4,8 @@
 
 use std::process::ExitCode;
 
+use rbake_queries::python::evaluator_for;
+
 use crate::cli::{EnvArgs, GlobalArgs};
 use crate::getvar_cmd::{print_history, recipe_datastore};
 use crate::outln;
@@ -28,9 +30,10 @@ pub fn run(global: &GlobalArgs, args: &EnvArgs) -> Result<ExitCode, Failed> {
         },
     };
     let datastore = &state.datastore;
+    let mut python = evaluator_for(state);
     let mut out = Output::new();
     let mut names: Vec<String> = datastore
-        .keys()
+        .keys_with(&mut *python)
         .unwrap_or_default()
         .into_iter()
         .filter(|name| !name.starts_with("__"))
@@ -41,8 +44,8 @@ pub fn run(global: &GlobalArgs, args: &EnvArgs) -> Result<ExitCode, Failed> {
         if is_function {
             continue;
         }
-        print_history(&mut out, &workspace, datastore, &name);
-        match datastore.get_var(&name, true) {
+        print_history(&mut out, &workspace, datastore, &mut *python, &name);
+        match datastore.get_var_with(&name, true, &mut *python) {
             Ok(Some(value)) => {
                 let exported =
                     datastore.get_var_flag(&name, "export", false).ok().flatten().is_some();
@@ -53,16 +56,16 @@ pub fn run(global: &GlobalArgs, args: &EnvArgs) -> Result<ExitCode, Failed> {
             Err(error) => outln!(out, "# {name}: expansion failed: {error}"),
         }
     }
-    for name in datastore.keys().unwrap_or_default() {
-        let Ok(Some(body)) = datastore.get_var(&name, false) else { continue };
-        let python = datastore.get_var_flag(&name, "python", false).ok().flatten().is_some();
+    for name in datastore.keys_with(&mut *python).unwrap_or_default() {
+        let Ok(Some(body)) = datastore.get_var_with(&name, false, &mut *python) else { continue };
+        let is_python = datastore.get_var_flag(&name, "python", false).ok().flatten().is_some();
         if datastore.get_var_flag(&name, "func", false).ok().flatten().is_none()
             || name.starts_with("__")
         {
             continue;
         }
-        print_history(&mut out, &workspace, datastore, &name);
-        if python {
+        print_history(&mut out, &workspace, datastore, &mut *python, &name);
+        if is_python {
             outln!(out, "python {name} () {{\n{body}}}\n");
         } else {
             outln!(out, "{name}() {{\n{body}}}\n");

@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use rbake_queries::datastore::DataStore;
+use rbake_queries::datastore::{DataStore, PythonEvaluator};
 use rbake_queries::eval::ParseState;
+use rbake_queries::python::evaluator_for;
 use rbake_queries::recipe::{parse_recipe, RecipeId};
 use rbake_queries::recipes::recipe_set;
 
@@ -19,12 +20,12 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> Result<ExitCode, Failed> {
     let workspace = Workspace::open(global, process_env())?;
     let config = workspace.checked_config()?;
     let recipe_state;
-    let datastore = match &args.recipe {
-        None => &config.state.datastore,
+    let state = match &args.recipe {
+        None => &config.state,
         Some(recipe) => match recipe_datastore(&workspace, recipe) {
             Ok(state) => {
                 recipe_state = state;
-                &recipe_state.datastore
+                &recipe_state
             }
             Err(message) => {
                 eprintln!("error: {message}");
@@ -32,10 +33,12 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> Result<ExitCode, Failed> {
             }
         },
     };
+    let datastore = &state.datastore;
+    let mut python = evaluator_for(state);
     let name = &args.variable;
     let result = match &args.flag {
-        Some(flag) => datastore.get_var_flag(name, flag, !args.unexpand),
-        None => datastore.get_var(name, !args.unexpand),
+        Some(flag) => datastore.get_var_flag_with(name, flag, !args.unexpand, &mut *python),
+        None => datastore.get_var_with(name, !args.unexpand, &mut *python),
     };
     let value = match result {
         Ok(value) => value,
@@ -57,7 +60,7 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> Result<ExitCode, Failed> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = Output::new();
-    print_history(&mut out, &workspace, datastore, name);
+    print_history(&mut out, &workspace, datastore, &mut *python, name);
     match value {
         Some(value) => outln!(out, "{name}=\"{value}\""),
         None => outln!(out, "# {name} is not set"),
@@ -67,7 +70,13 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> Result<ExitCode, Failed> {
 
 /// Prints how a variable got its value, as `bitbake -e` does: each change
 /// at file:line, then the value before expansion.
-pub fn print_history(out: &mut Output, workspace: &Workspace, datastore: &DataStore, name: &str) {
+pub fn print_history(
+    out: &mut Output,
+    workspace: &Workspace,
+    datastore: &DataStore,
+    python: &mut dyn PythonEvaluator,
+    name: &str,
+) {
     let history: Vec<_> = datastore.history(name).collect();
     outln!(out, "#\n# ${name} [{} operations]", history.len());
     for entry in history {
@@ -79,7 +88,7 @@ pub fn print_history(out: &mut Output, workspace: &Workspace, datastore: &DataSt
         let flag = entry.flag.as_ref().map(|flag| format!("[{flag}]")).unwrap_or_default();
         outln!(out, "#   {}{flag} {place}\n#     \"{}\"", entry.op, entry.detail);
     }
-    if let Ok(Some(raw)) = datastore.get_var(name, false) {
+    if let Ok(Some(raw)) = datastore.get_var_with(name, false, python) {
         outln!(out, "# pre-expansion value:\n#   \"{raw}\"");
     }
 }

@@ -170,14 +170,9 @@ fn fire_config_parsed(interpreter: &mut Interpreter<'_>, cwd: &Path) -> Result<(
             return Ok(());
         }
     };
+    // Every handler was checked for a definition while reading.
     for handler in interpreter.state.handlers.clone() {
-        let datastore = &interpreter.state.datastore;
-        let file = datastore.get_var_flag(&handler, "filename", false).ok().flatten();
-        let body = datastore.get_var(&handler, false).ok().flatten().unwrap_or_default();
-        let mask = datastore.get_var_flag(&handler, "eventmask", true).ok().flatten();
-        let mask: Vec<String> =
-            mask.unwrap_or_default().split_whitespace().map(str::to_owned).collect();
-        if let Err(failure) = stage.register(&handler, &body, &mask, &file.unwrap_or_default()) {
+        if let Err(failure) = stage.register_from(&interpreter.state, &handler) {
             return Err(interpreter.python_failed(None, &origin, failure.message, failure.outcome));
         }
     }

@@ -97,6 +97,25 @@ impl PythonStage {
         .map_err(no_python)?
     }
 
+    /// Registers the event handler `name` as `state` defines it: its body,
+    /// its file and its `eventmask`. `false` if it has no definition.
+    pub(crate) fn register_from(
+        &self,
+        state: &ParseState,
+        name: &str,
+    ) -> Result<bool, StepFailure> {
+        let datastore = &state.datastore;
+        let Some(file) = datastore.get_var_flag(name, "filename", false).ok().flatten() else {
+            return Ok(false);
+        };
+        let body = datastore.get_var(name, false).ok().flatten().unwrap_or_default();
+        let mask = datastore.get_var_flag(name, "eventmask", true).ok().flatten();
+        let mask: Vec<String> =
+            mask.unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+        self.register(name, &body, &mask, &file)?;
+        Ok(true)
+    }
+
     /// Runs one anonymous function, named `name`, with `d`.
     pub(crate) fn run_anonymous(
         &self,

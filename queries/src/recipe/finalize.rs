@@ -106,19 +106,19 @@ fn register_handlers(
     stage: Option<&PythonStage>,
     handlers: &[String],
 ) -> Result<(), Fatal> {
-    for handler in handlers.iter().cloned() {
-        let datastore = &interpreter.state.datastore;
-        let Some(file) = datastore.get_var_flag(&handler, "filename", false).ok().flatten() else {
-            interpreter.error(None, path, format!("Undefined event handler function '{handler}'"));
-            return Err(Fatal);
-        };
-        let body = datastore.get_var(&handler, false).ok().flatten().unwrap_or_default();
-        let mask = datastore.get_var_flag(&handler, "eventmask", true).ok().flatten();
-        let mask: Vec<String> =
-            mask.unwrap_or_default().split_whitespace().map(str::to_owned).collect();
-        python_step(interpreter, path, stage, None, |stage| {
-            stage.register(&handler, &body, &mask, &file)
-        })?;
+    let Some(stage) = stage else { return Ok(()) };
+    for handler in handlers {
+        match stage.register_from(&interpreter.state, handler) {
+            Ok(true) => {}
+            Ok(false) => {
+                let message = format!("Undefined event handler function '{handler}'");
+                interpreter.error(None, path, message);
+                return Err(Fatal);
+            }
+            Err(failure) => {
+                return Err(interpreter.python_failed(None, path, failure.message, failure.outcome))
+            }
+        }
     }
     Ok(())
 }
