@@ -43,6 +43,27 @@ impl Db for TestDb {
 }
 
 impl TestDb {
+    /// A database holding `files` (path, text), and an invocation from
+    /// `/build` with no environment.
+    pub(crate) fn with_build(files: &[(&str, &str)]) -> (TestDb, crate::config::Invocation) {
+        let db = TestDb::default();
+        for (path, text) in files {
+            db.system.write(path, *text);
+        }
+        let cwd = std::path::PathBuf::from("/build");
+        let invocation =
+            crate::config::Invocation::new(&db, cwd, Vec::new(), Vec::new(), Vec::new());
+        (db, invocation)
+    }
+
+    /// Parses every recipe, as `rbake parse` would.
+    pub(crate) fn parse_all(&self, invocation: crate::config::Invocation) {
+        for recipe in &crate::recipes::recipe_set(self, invocation).recipes {
+            let id = crate::recipe::RecipeId::new(self, recipe.path.clone());
+            crate::recipe::parse_recipe(self, invocation, id);
+        }
+    }
+
     /// The names of the queries executed since the last call, in order.
     pub(crate) fn take_executed(&self) -> Vec<String> {
         let keys = std::mem::take(&mut *self.executed.lock().unwrap());

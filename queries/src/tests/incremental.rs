@@ -71,17 +71,15 @@ fn an_unchanged_file_reruns_nothing() {
 mod recipes {
     //! Edits to recipes and classes re-run only the recipes that read them.
 
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use crate::config::Invocation;
     use crate::files::Files;
     use crate::recipe::{parse_recipe, RecipeId};
-    use crate::recipes::recipe_set;
     use crate::test_db::TestDb;
 
     fn setup() -> (TestDb, Invocation) {
-        let db = TestDb::default();
-        for (path, text) in [
+        TestDb::with_build(&[
             ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer\"\n"),
             (
                 "/layer/conf/layer.conf",
@@ -92,30 +90,18 @@ mod recipes {
             ("/layer/classes/tool.bbclass", "TOOL = \"1\"\n"),
             ("/layer/recipes/one_1.0.bb", "inherit tool\nX = \"1\"\n"),
             ("/layer/recipes/two_1.0.bb", "Y = \"2\"\n"),
-        ] {
-            db.system.write(path, text);
-        }
-        let invocation =
-            Invocation::new(&db, PathBuf::from("/build"), Vec::new(), Vec::new(), Vec::new());
-        (db, invocation)
-    }
-
-    /// Parses every recipe, as `rbake parse` would.
-    fn parse_all(db: &TestDb, invocation: Invocation) {
-        for recipe in &recipe_set(db, invocation).recipes {
-            parse_recipe(db, invocation, RecipeId::new(db, recipe.path.clone()));
-        }
+        ])
     }
 
     #[test]
     fn a_recipe_edit_reruns_only_that_recipe() {
         let (mut db, invocation) = setup();
-        parse_all(&db, invocation);
+        db.parse_all(invocation);
         db.take_executed();
 
         let path = Path::new("/layer/recipes/one_1.0.bb");
         Files::update(&mut db, path, Some("inherit tool\nX = \"changed\"\n".into()));
-        parse_all(&db, invocation);
+        db.parse_all(invocation);
         assert_eq!(
             db.take_executed(),
             ["parse_file", "first_syntax_error", "file_statements", "parse_recipe"]
@@ -128,7 +114,7 @@ mod recipes {
     #[test]
     fn a_class_edit_reruns_only_the_recipes_that_inherit_it() {
         let (mut db, invocation) = setup();
-        parse_all(&db, invocation);
+        db.parse_all(invocation);
         db.take_executed();
 
         Files::update(
@@ -136,7 +122,7 @@ mod recipes {
             Path::new("/layer/classes/tool.bbclass"),
             Some("TOOL = \"2\"\n".into()),
         );
-        parse_all(&db, invocation);
+        db.parse_all(invocation);
         // `one` inherits the class and re-runs; `two` does not read it.
         assert_eq!(
             db.take_executed(),
@@ -147,12 +133,12 @@ mod recipes {
     #[test]
     fn a_comment_in_a_recipe_reruns_no_recipe() {
         let (mut db, invocation) = setup();
-        parse_all(&db, invocation);
+        db.parse_all(invocation);
         db.take_executed();
 
         let path = Path::new("/layer/recipes/two_1.0.bb");
         Files::update(&mut db, path, Some("# A comment.\nY = \"2\"\n".into()));
-        parse_all(&db, invocation);
+        db.parse_all(invocation);
         assert_eq!(db.take_executed(), ["parse_file", "first_syntax_error", "file_statements"]);
     }
 }

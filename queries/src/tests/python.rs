@@ -7,15 +7,13 @@ use std::path::{Path, PathBuf};
 use crate::config::Invocation;
 use crate::files::Files;
 use crate::recipe::{parse_recipe, RecipeId};
-use crate::recipes::recipe_set;
 use crate::test_db::TestDb;
 
 const PYCLASS: &str = "def greeting(d):\n    return \"hello \" + d.getVar(\"PN\")\n\n\
                        python () {\n    d.setVar(\"ANON\", greeting(d))\n}\n";
 
 fn setup() -> (TestDb, Invocation) {
-    let db = TestDb::default();
-    for (path, text) in [
+    TestDb::with_build(&[
         ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer\"\n"),
         (
             "/layer/conf/layer.conf",
@@ -32,18 +30,7 @@ fn setup() -> (TestDb, Invocation) {
             "inherit greet\nINLINE = \"${@d.getVar('X') * 2}\"\nX = \"ab\"\n",
         ),
         ("/layer/recipes/two_1.0.bb", "Y = \"${@PN.upper()}\"\n"),
-    ] {
-        db.system.write(path, text);
-    }
-    let invocation =
-        Invocation::new(&db, PathBuf::from("/build"), Vec::new(), Vec::new(), Vec::new());
-    (db, invocation)
-}
-
-fn parse_all(db: &TestDb, invocation: Invocation) {
-    for recipe in &recipe_set(db, invocation).recipes {
-        parse_recipe(db, invocation, RecipeId::new(db, recipe.path.clone()));
-    }
+    ])
 }
 
 /// The expanded value of `name` in the main datastore of the recipe at
@@ -73,12 +60,12 @@ fn python_results_are_those_of_bitbake_semantics() {
 #[test]
 fn editing_a_def_reruns_only_the_recipes_that_inherit_its_class() {
     let (mut db, invocation) = setup();
-    parse_all(&db, invocation);
+    db.parse_all(invocation);
     db.take_executed();
 
     let edited = PYCLASS.replace("\"hello \"", "\"goodbye \"");
     Files::update(&mut db, Path::new("/layer/classes/greet.bbclass"), Some(edited));
-    parse_all(&db, invocation);
+    db.parse_all(invocation);
     // `one` inherits the class and runs its Python again; `two` does not.
     assert_eq!(
         db.take_executed(),
@@ -91,25 +78,25 @@ fn editing_a_def_reruns_only_the_recipes_that_inherit_its_class() {
 #[test]
 fn a_comment_in_a_class_with_python_runs_no_python() {
     let (mut db, invocation) = setup();
-    parse_all(&db, invocation);
+    db.parse_all(invocation);
     db.take_executed();
 
     let edited = format!("# A comment above the functions.\n{PYCLASS}");
     Files::update(&mut db, Path::new("/layer/classes/greet.bbclass"), Some(edited));
-    parse_all(&db, invocation);
+    db.parse_all(invocation);
     assert_eq!(db.take_executed(), ["parse_file", "first_syntax_error", "file_statements"]);
 }
 
 #[test]
 fn a_value_that_inline_python_reads_reruns_its_recipe_only() {
     let (mut db, invocation) = setup();
-    parse_all(&db, invocation);
+    db.parse_all(invocation);
     db.take_executed();
 
     let path = Path::new("/layer/recipes/one_1.0.bb");
     let edited = "inherit greet\nINLINE = \"${@d.getVar('X') * 2}\"\nX = \"cd\"\n";
     Files::update(&mut db, path, Some(edited.into()));
-    parse_all(&db, invocation);
+    db.parse_all(invocation);
     assert_eq!(
         db.take_executed(),
         ["parse_file", "first_syntax_error", "file_statements", "parse_recipe"]
