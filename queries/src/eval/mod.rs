@@ -214,23 +214,27 @@ impl<'db> Interpreter<'db> {
     }
 
     pub(crate) fn error(&mut self, site: Option<&Site<'_>>, path: &Path, message: String) {
-        self.diagnostics.push(Diagnostic {
-            line_in_statement: None,
-            line_col: None,
-            file: site.map_or(path, |site| site.path).to_path_buf(),
-            statement: site.map(|site| site.statement),
-            severity: Severity::Error,
-            message,
-        });
+        self.report(Severity::Error, site, path, message);
     }
 
     pub(crate) fn warning(&mut self, site: Option<&Site<'_>>, path: &Path, message: String) {
+        self.report(Severity::Warning, site, path, message);
+    }
+
+    /// Records a diagnostic at `site`, or in `path` when there is none.
+    pub(crate) fn report(
+        &mut self,
+        severity: Severity,
+        site: Option<&Site<'_>>,
+        path: &Path,
+        message: String,
+    ) {
         self.diagnostics.push(Diagnostic {
             line_in_statement: None,
             line_col: None,
             file: site.map_or(path, |site| site.path).to_path_buf(),
             statement: site.map(|site| site.statement),
-            severity: Severity::Warning,
+            severity,
             message,
         });
     }

@@ -17,14 +17,7 @@ impl Interpreter<'_> {
                 "error" | "fatal" => Severity::Error,
                 _ => continue,
             };
-            self.diagnostics.push(Diagnostic {
-                line_in_statement: None,
-                file: site.map_or(path, |site| site.path).to_path_buf(),
-                statement: site.map(|site| site.statement),
-                severity,
-                message: message.text,
-                line_col: None,
-            });
+            self.report(severity, site, path, message.text);
         }
     }
 
