@@ -327,6 +327,32 @@ def _copy_symlink(src, dest, dstat, dest_exists):
     return target
 
 
+def _source_stat(src, sstat, caller):
+    """``sstat`` if given, else ``os.lstat(src)``; None (with a warning from ``caller``) if that fails."""
+    try:
+        if not sstat:
+            sstat = os.lstat(src)
+    except Exception as exc:
+        logger.warning("%s: stat of %s failed (%s)" % (caller, src, exc))
+        return None
+    return sstat
+
+
+def _copy_owner_and_mode(path, sstat):
+    os.lchown(path, sstat[stat.ST_UID], sstat[stat.ST_GID])
+    # chown clears the sticky bit, so set the mode afterwards.
+    os.chmod(path, stat.S_IMODE(sstat[stat.ST_MODE]))
+
+
+def _set_times(path, sstat, newmtime):
+    """Give ``path`` the times ``newmtime``, or else those of ``sstat``; return its new mtime."""
+    if newmtime:
+        os.utime(path, (newmtime, newmtime))
+        return newmtime
+    os.utime(path, (sstat[stat.ST_ATIME], sstat[stat.ST_MTIME]))
+    return sstat[stat.ST_MTIME]
+
+
 def movefile(src, dest, newmtime=None, sstat=None):
     """Move ``src`` to ``dest`` (a file name or a directory), keeping mode, owner and times.
 
@@ -335,11 +361,8 @@ def movefile(src, dest, newmtime=None, sstat=None):
     the new link when moving a symbolic link, the destination's mtime
     otherwise, and None on failure.
     """
-    try:
-        if not sstat:
-            sstat = os.lstat(src)
-    except Exception as exc:
-        logger.warning("movefile: stat of %s failed (%s)" % (src, exc))
+    sstat = _source_stat(src, sstat, "movefile")
+    if sstat is None:
         return None
 
     dstat, dest_exists = _stat_destination(dest)
@@ -389,20 +412,13 @@ def movefile(src, dest, newmtime=None, sstat=None):
                 return None
         try:
             if copied:
-                os.lchown(destpath, sstat[stat.ST_UID], sstat[stat.ST_GID])
-                # chown clears the sticky bit, so set the mode afterwards.
-                os.chmod(destpath, stat.S_IMODE(sstat[stat.ST_MODE]))
+                _copy_owner_and_mode(destpath, sstat)
                 os.unlink(src)
         except Exception as exc:
             logger.warning("movefile: failed to chown/chmod/unlink %s (%s)" % (dest, exc))
             return None
 
-    if newmtime:
-        os.utime(destpath, (newmtime, newmtime))
-    else:
-        os.utime(destpath, (sstat[stat.ST_ATIME], sstat[stat.ST_MTIME]))
-        newmtime = sstat[stat.ST_MTIME]
-    return newmtime
+    return _set_times(destpath, sstat, newmtime)
 
 
 def copyfile(src, dest, newmtime=None, sstat=None):
@@ -412,11 +428,8 @@ def copyfile(src, dest, newmtime=None, sstat=None):
     when copying a symbolic link, the destination's mtime otherwise, and
     False on failure.
     """
-    try:
-        if not sstat:
-            sstat = os.lstat(src)
-    except Exception as exc:
-        logger.warning("copyfile: stat of %s failed (%s)" % (src, exc))
+    sstat = _source_stat(src, sstat, "copyfile")
+    if sstat is None:
         return False
 
     dstat, dest_exists = _stat_destination(dest)
@@ -457,19 +470,12 @@ def copyfile(src, dest, newmtime=None, sstat=None):
             return False
 
     try:
-        os.lchown(dest, sstat[stat.ST_UID], sstat[stat.ST_GID])
-        # chown clears the sticky bit, so set the mode afterwards.
-        os.chmod(dest, stat.S_IMODE(sstat[stat.ST_MODE]))
+        _copy_owner_and_mode(dest, sstat)
     except Exception as exc:
         logger.warning("copyfile: failed to chown/chmod %s (%s)" % (dest, exc))
         return False
 
-    if newmtime:
-        os.utime(dest, (newmtime, newmtime))
-    else:
-        os.utime(dest, (sstat[stat.ST_ATIME], sstat[stat.ST_MTIME]))
-        newmtime = sstat[stat.ST_MTIME]
-    return newmtime
+    return _set_times(dest, sstat, newmtime)
 
 
 def break_hardlinks(src, sstat=None):
@@ -478,11 +484,8 @@ def break_hardlinks(src, sstat=None):
     Returns True when there was nothing to do, what ``copyfile()`` returns
     otherwise, and False if ``src`` cannot be examined.
     """
-    try:
-        if not sstat:
-            sstat = os.lstat(src)
-    except Exception as exc:
-        logger.warning("break_hardlinks: stat of %s failed (%s)" % (src, exc))
+    sstat = _source_stat(src, sstat, "break_hardlinks")
+    if sstat is None:
         return False
     if sstat[stat.ST_NLINK] == 1:
         return True

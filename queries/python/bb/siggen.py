@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 import bb
 import bb.runqueue
+import bb.utils
 
 logger = logging.getLogger('BitBake.SigGen')
 hashequiv_logger = logging.getLogger('BitBake.SigGen.HashEquiv')
@@ -211,22 +212,17 @@ class SignatureGeneratorBasic(SignatureGenerator):
     name = "basic"
 
     def __init__(self, data):
-        self.basehash = {}
-        self.taskhash = {}
-        self.unihash = {}
-        self.runtaskdeps = {}
-        self.file_checksum_values = {}
-        self.taints = {}
-        self.setscenetasks = set()
+        # The base class only sets up the task tables; like BitBake, this
+        # does not chain to the next __init__ in the MRO.
+        SignatureGenerator.__init__(self, data)
         self.basehash_ignore_vars = set((data.getVar("BB_BASEHASH_IGNORE_VARS") or "").split())
         self.taskhash_ignore_tasks = None
         self.init_rundepcheck(data)
-        # rbake keeps no on-disk checksum or unihash caches yet
+        # rbake keeps no on-disk checksum or unihash caches yet, so the
+        # unitaskhashes table stays empty.
         self.checksum_cache = None
-        self.unitaskhashes = {}
         self.localdirsexclude = (data.getVar("BB_SIGNATURE_LOCAL_DIRS_EXCLUDE")
                                  or "CVS .bzr .git .hg .osc .p4 .repo .svn").split()
-        self.tidtopn = {}
 
     def init_rundepcheck(self, data):
         import re
@@ -320,14 +316,7 @@ class SignatureGeneratorUniHashMixIn(object):
         self.unihash_exists_cache = set()
         self.username = None
         self.password = None
-        self.env = {}
-        origenv = data.getVar("BB_ORIGENV")
-        for name in HASHSERV_ENVVARS:
-            value = data.getVar(name)
-            if not value and origenv:
-                value = origenv.getVar(name)
-            if value:
-                self.env[name] = value
+        self.env = bb.utils._values_or_origenv(data, HASHSERV_ENVVARS)
         super().__init__(data)
 
     def get_taskdata(self):

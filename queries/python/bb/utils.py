@@ -580,6 +580,19 @@ def environment(**envvars):
                 del os.environ[var]
 
 
+def _values_or_origenv(d, names):
+    """The non-empty values of the variables ``names``, from ``d`` or else BB_ORIGENV."""
+    values = {}
+    origenv = d.getVar("BB_ORIGENV")
+    for name in names:
+        value = d.getVar(name)
+        if not value and origenv:
+            value = origenv.getVar(name)
+        if value:
+            values[name] = value
+    return values
+
+
 def export_proxies(d):
     """Export the proxy variables the fetcher would use into ``os.environ``."""
     from bb.fetch2 import get_fetcher_environment

@@ -430,15 +430,8 @@ FETCH_EXPORT_VARS = [
 
 def get_fetcher_environment(d):
     """The exported variables a fetch command sees, from ``d`` or else BB_ORIGENV."""
-    env = {}
-    origenv = d.getVar("BB_ORIGENV")
-    for name in FETCH_EXPORT_VARS:
-        value = d.getVar(name)
-        if not value and origenv:
-            value = origenv.getVar(name)
-        if value:
-            env[name] = value
-    return env
+    import bb.utils
+    return bb.utils._values_or_origenv(d, FETCH_EXPORT_VARS)
 
 
 def trusted_network(d, url):

@@ -13,14 +13,7 @@ from bb.fetch2 import (
     FetchError, FetchMethod, MissingParameterError, ParameterError,
     check_network_access,
 )
-
-
-def _download_name(ud):
-    if 'downloadfilename' in ud.parm:
-        ud.basename = ud.parm['downloadfilename']
-    else:
-        ud.basename = os.path.basename(ud.path)
-    ud.localfile = ud.basename
+from bb.fetch2.wget import _download_name
 
 
 class Svn(FetchMethod):

@@ -11,7 +11,8 @@ import re
 import shlex
 
 import bb
-from bb.fetch2 import FetchError, FetchMethod, MissingParameterError, ParameterError, mark_recipe_nocache
+from bb.fetch2 import FetchError, FetchMethod, ParameterError, mark_recipe_nocache
+from bb.fetch2.wget import _gomod_module
 
 git_hash_re = re.compile(r'^[0-9a-f]{40,64}$')
 slash_re = re.compile(r"/+")
@@ -191,13 +192,7 @@ class GoModGit(Git):
         return ud.type == 'gomodgit'
 
     def urldata_init(self, ud, d):
-        moddir = d.getVar('GO_MOD_CACHE_DIR') or 'pkg/mod'
-        if 'version' not in ud.parm:
-            raise MissingParameterError('version', ud.url)
-        module = ud.host
-        if ud.path != '/':
-            module += ud.path
-        ud.parm['module'] = module
+        module, moddir = _gomod_module(ud, d)
 
         if 'repo' in ud.parm:
             repo = ud.parm['repo']

@@ -11,6 +11,15 @@ import bb
 from bb.fetch2 import FetchMethod, MissingParameterError, ParameterError, encodeurl
 
 
+def _download_name(ud):
+    """Set the download's file name: the downloadfilename parameter or the URL's last path part."""
+    if 'downloadfilename' in ud.parm:
+        ud.basename = ud.parm['downloadfilename']
+    else:
+        ud.basename = os.path.basename(ud.path)
+    ud.localfile = ud.basename
+
+
 class Wget(FetchMethod):
     def check_certs(self, d):
         return (d.getVar("BB_CHECK_SSL_CERTS") or "1") != "0"
@@ -24,11 +33,7 @@ class Wget(FetchMethod):
     def urldata_init(self, ud, d):
         if ud.parm.get('protocol') == 'git':
             raise ParameterError("Invalid protocol - if you wish to fetch from a git repository using http, you need to instead use the git:// prefix with protocol=http", ud.url)
-        if 'downloadfilename' in ud.parm:
-            ud.basename = ud.parm['downloadfilename']
-        else:
-            ud.basename = os.path.basename(ud.path)
-        ud.localfile = ud.basename
+        _download_name(ud)
         if not ud.localfile:
             ud.localfile = ud.host + ud.path.replace("/", ".")
 
@@ -86,6 +91,23 @@ def gomod_escape(path):
     return re.sub(r'[A-Z]', lambda m: '!' + m.group(0).lower(), path)
 
 
+def _gomod_module(ud, d):
+    """``(module, moddir)`` for a gomod:// or gomodgit:// URL.
+
+    The module path also becomes the URL's ``module`` parameter; moddir is
+    the Go module cache (GO_MOD_CACHE_DIR).  A ``version`` parameter is
+    required.
+    """
+    moddir = d.getVar('GO_MOD_CACHE_DIR') or 'pkg/mod'
+    if 'version' not in ud.parm:
+        raise MissingParameterError('version', ud.url)
+    module = ud.host
+    if ud.path != '/':
+        module += ud.path
+    ud.parm['module'] = module
+    return module, moddir
+
+
 class GoMod(Wget):
     """gomod://MODULE;version=V: a Go module from a module proxy."""
 
@@ -94,13 +116,7 @@ class GoMod(Wget):
 
     def urldata_init(self, ud, d):
         proxy = d.getVar('GO_MOD_PROXY') or 'proxy.golang.org'
-        moddir = d.getVar('GO_MOD_CACHE_DIR') or 'pkg/mod'
-        if 'version' not in ud.parm:
-            raise MissingParameterError('version', ud.url)
-        module = ud.host
-        if ud.path != '/':
-            module += ud.path
-        ud.parm['module'] = module
+        module, moddir = _gomod_module(ud, d)
         version = ud.parm['version']
         ext = '.mod' if ud.parm.get('mod', '0') == '1' else '.zip'
         path = gomod_escape("%s/@v/%s%s" % (module, version, ext))
