@@ -38,14 +38,16 @@ impl Provenance {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
     /// BitBake's name for the operation (see the module documentation).
-    pub op: String,
+    pub op: Arc<str>,
     pub file: Arc<str>,
     /// The index of the statement in `file` (see [`Provenance`]).
     pub statement: u32,
     /// The flag that was changed, if the change was to a flag.
-    pub flag: Option<String>,
+    pub flag: Option<Arc<str>>,
     /// The value as written by the change (for `+=`, the added text).
-    pub detail: String,
+    /// Shared, as entries are copied with every datastore that changes
+    /// the variable again.
+    pub detail: Arc<str>,
 }
 
 /// How a change is to be recorded: the caller's position, the operation
@@ -85,11 +87,11 @@ impl DataStore {
     /// has one, else `value`.
     pub(super) fn record(&mut self, name: &str, log: &Log<'_>, flag: Option<&str>, value: &str) {
         let entry = HistoryEntry {
-            op: log.op.clone(),
+            op: log.op.as_str().into(),
             file: log.prov.file.clone(),
             statement: log.prov.statement,
-            flag: flag.map(str::to_owned),
-            detail: log.detail.clone().unwrap_or_else(|| value.to_owned()),
+            flag: flag.map(Arc::from),
+            detail: log.detail.as_deref().unwrap_or(value).into(),
         };
         Arc::make_mut(self.history.entry(name.to_owned()).or_default()).push(entry);
     }

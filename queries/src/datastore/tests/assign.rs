@@ -15,7 +15,16 @@ fn apply(d: &mut DataStore, line: u32, name: &str, flag: Option<&str>, op: Assig
 
 /// The history of a name as `(op, flag, detail, line)`.
 fn ops(d: &DataStore, name: &str) -> Vec<(String, Option<String>, String, u32)> {
-    d.history(name).map(|h| (h.op.clone(), h.flag.clone(), h.detail.clone(), h.statement)).collect()
+    d.history(name)
+        .map(|h| {
+            (
+                h.op.to_string(),
+                h.flag.as_deref().map(str::to_owned),
+                h.detail.to_string(),
+                h.statement,
+            )
+        })
+        .collect()
 }
 
 fn entry(

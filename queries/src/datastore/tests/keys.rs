@@ -85,7 +85,7 @@ fn rename_history() {
     let mut d = store(&[("A", "a")]);
     d.rename_var("A", "B", &here()).unwrap();
     let ops = |name: &str| -> Vec<(String, String)> {
-        d.history(name).map(|h| (h.op.clone(), h.detail.clone())).collect()
+        d.history(name).map(|h| (h.op.to_string(), h.detail.to_string())).collect()
     };
     assert_eq!(ops("A"), [("set".into(), "a".into()), ("rename (to)".into(), "B".into())]);
     assert_eq!(ops("B"), [("set".into(), "a".into()), ("rename from A".into(), "a".into())]);
