@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use rbake_queries::eval::{normalize, ParseState};
+use rbake_queries::multiconfig::{multiconfig_config, multiconfigs, parse_recipe_in, Multiconfig};
 use rbake_queries::python::evaluator_for;
-use rbake_queries::recipe::{parse_recipe, RecipeId};
+use rbake_queries::recipe::{parse_recipe, ParsedRecipe, RecipeId, Variant};
 use rbake_queries::recipes::recipe_set;
 use serde_json::{json, Map, Value};
 
@@ -43,6 +44,7 @@ pub fn run(global: &GlobalArgs, args: &DumpArgs) -> Result<ExitCode, Failed> {
     if workspace.report(&config.diagnostics) || config.failed {
         return Err(Failed);
     }
+    check_multiconfigs(&workspace)?;
     let started = Instant::now();
     let recipes = dump_recipes(&workspace, args);
     let recipes_seconds = started.elapsed().as_secs_f64();
@@ -65,6 +67,27 @@ pub fn run(global: &GlobalArgs, args: &DumpArgs) -> Result<ExitCode, Failed> {
             Err(Failed)
         }
     }
+}
+
+/// The configuration of every multiconfig must read cleanly, as BitBake
+/// reads them all before any recipe.
+fn check_multiconfigs(workspace: &Workspace) -> Result<(), Failed> {
+    let db = &workspace.db;
+    let names = match multiconfigs(db, workspace.invocation) {
+        Ok(names) => names,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Err(Failed);
+        }
+    };
+    for name in names {
+        let mc = Multiconfig::new(db, name.clone());
+        let config = multiconfig_config(db, workspace.invocation, mc);
+        if workspace.report(&config.diagnostics) || config.failed {
+            return Err(Failed);
+        }
+    }
+    Ok(())
 }
 
 /// The environment the reference dump gives BitBake: TOPDIR, PATH, BBPATH
@@ -192,26 +215,44 @@ fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
     let db = &workspace.db;
     let set = recipe_set(db, workspace.invocation);
     workspace.report(&set.diagnostics);
+    let multiconfigs = multiconfigs(db, workspace.invocation).clone().unwrap_or_default();
     let mut out = Vec::new();
     for recipe in &set.recipes {
         let file = recipe.path.to_string_lossy();
         if !args.recipe.is_empty() && !args.recipe.iter().any(|part| file.contains(part.as_str())) {
             continue;
         }
-        let parsed = parse_recipe(db, workspace.invocation, RecipeId::new(db, recipe.path.clone()));
-        workspace.report(&parsed.diagnostics);
-        if parsed.failed {
+        let id = RecipeId::new(db, recipe.path.clone());
+        // The default multiconfig, then each of BBMULTICONFIG, whose
+        // variants are named `mc:NAME:VARIANT`.
+        let mut parses = vec![(String::new(), parse_recipe(db, workspace.invocation, id))];
+        for name in &multiconfigs {
+            let mc = Multiconfig::new(db, name.clone());
+            parses.push((format!("mc:{name}:"), parse_recipe_in(db, workspace.invocation, id, mc)));
+        }
+        for (_, parsed) in &parses {
+            workspace.report(&parsed.diagnostics);
+        }
+        if let Some((_, failed)) = parses.iter().find(|(_, parsed)| parsed.failed) {
             let message =
-                parsed.diagnostics.last().map_or("parse error".into(), |d| d.message.clone());
+                failed.diagnostics.last().map_or("parse error".into(), |d| d.message.clone());
             out.push(
                 json!({ "file": file, "variant": "", "error": format!("ParseError: {message}") }),
             );
             continue;
         }
-        for variant in &parsed.variants {
+        let mut variants: Vec<(String, &ParsedRecipe, &Variant)> = parses
+            .iter()
+            .flat_map(|(prefix, parsed)| {
+                parsed.variants.iter().map(move |v| (format!("{prefix}{}", v.name), *parsed, v))
+            })
+            .collect();
+        // The reference lists a recipe's datastores sorted by name.
+        variants.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, parsed, variant) in variants {
             let mut record = Map::new();
             record.insert("file".into(), json!(file));
-            record.insert("variant".into(), json!(variant.name));
+            record.insert("variant".into(), json!(name));
             record.insert("appends".into(), json!(parsed.appends));
             record.insert("layer".into(), json!(parsed.layer));
             if let Some(reason) = &variant.skipped {

@@ -143,5 +143,5 @@ fn recipes_match_bitbake() {
 /// variable filters.
 #[test]
 fn python_matches_bitbake() {
-    check_directory("python", 6);
+    check_directory("python", 7);
 }

@@ -70,13 +70,20 @@ const PRESERVED: &[&str] = &["BBPATH", "BB_PRESERVE_ENV", "BB_ENV_PASSTHROUGH_AD
 const EXPORTED: &[&str] =
     &["BB_TASKHASH", "HOME", "LOGNAME", "PATH", "PWD", "SHELL", "USER", "LC_ALL", "BBSERVER"];
 
-/// The configuration datastore of an invocation.
+/// The configuration datastore of an invocation (the default multiconfig;
+/// see [`crate::multiconfig`] for the others).
 #[salsa::tracked(returns(ref))]
 pub fn config(db: &dyn Db, invocation: Invocation) -> Config {
+    read_config(db, invocation, "")
+}
+
+/// The configuration as BitBake reads it for the multiconfig `mc` (`""`
+/// for the default): only `BB_CURRENT_MC` differs, which metadata reads.
+pub(crate) fn read_config(db: &dyn Db, invocation: Invocation, mc: &str) -> Config {
     let cwd = invocation.cwd(db).clone();
     let mut interpreter = Interpreter::new(db, ParseState::default(), cwd.clone());
     interpreter.class_type = ClassType::Global;
-    let failed = read_configuration(&mut interpreter, db, invocation, &cwd)
+    let failed = read_configuration(&mut interpreter, db, invocation, &cwd, mc)
         .and_then(|()| fire_config_parsed(&mut interpreter, &cwd))
         .is_err();
     Config { state: interpreter.state, diagnostics: interpreter.diagnostics, failed }
@@ -87,10 +94,11 @@ fn read_configuration(
     db: &dyn Db,
     invocation: Invocation,
     cwd: &Path,
+    mc: &str,
 ) -> Result<(), Fatal> {
     let origin = cwd.join("<environment>");
     read_environment(interpreter, invocation.env(db), &origin)?;
-    interpreter.set_internal("BB_CURRENT_MC", "", &origin);
+    interpreter.set_internal("BB_CURRENT_MC", mc, &origin);
 
     for file in invocation.prefiles(db) {
         read_config_file(interpreter, db, cwd, file)?;

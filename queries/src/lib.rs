@@ -10,6 +10,7 @@ pub mod eval;
 pub mod files;
 pub mod glob;
 pub mod lower;
+pub mod multiconfig;
 pub mod os_system;
 pub mod python;
 pub mod recipe;

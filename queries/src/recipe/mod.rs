@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{config, Invocation};
+use crate::config::{config, Config, Invocation};
 use crate::datastore::Provenance;
 use crate::eval::{which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
 use crate::files::Db;
@@ -54,12 +54,23 @@ pub fn parse_recipe<'db>(
     invocation: Invocation,
     recipe: RecipeId<'db>,
 ) -> ParsedRecipe {
-    let path = recipe.path(db).clone();
+    parse_with(db, invocation, recipe.path(db), config(db, invocation), "")
+}
+
+/// The datastores of the recipe at `path`, read over `config`: the default
+/// configuration (`mc` empty) or the multiconfig `mc`'s.
+pub(crate) fn parse_with(
+    db: &dyn Db,
+    invocation: Invocation,
+    path: &Path,
+    config: &Config,
+    mc: &str,
+) -> ParsedRecipe {
+    let path = path.to_path_buf();
     let set = recipe_set(db, invocation);
     let entry = set.recipes.iter().find(|entry| entry.path == path);
     let appends = entry.map(|entry| entry.appends.clone()).unwrap_or_default();
     let layer = entry.and_then(|entry| entry.layer.clone());
-    let config = config(db, invocation);
 
     // The recipe starts from a copy of the configuration, as BitBake's
     // createCopy: the overrides are computed anew.
@@ -77,7 +88,10 @@ pub fn parse_recipe<'db>(
         diagnostics: Vec::new(),
         failed: false,
     };
-    interpreter.set_internal("BBFILES_PRIORITIZED", &set.prioritized_patterns, &path);
+    // BitBake's file collector sets this on the default configuration only.
+    if mc.is_empty() {
+        interpreter.set_internal("BBFILES_PRIORITIZED", &set.prioritized_patterns, &path);
+    }
     let result = read_recipe(
         db,
         invocation.cwd(db),
@@ -86,7 +100,9 @@ pub fn parse_recipe<'db>(
         &parsed.appends,
         layer.as_deref(),
     )
-    .and_then(|()| multi_finalize(db, &mut interpreter, invocation, &path, &mut parsed.variants));
+    .and_then(|()| {
+        multi_finalize(db, &mut interpreter, config, invocation, &path, &mut parsed.variants)
+    });
     // Any error stops the whole recipe, variants included, as in BitBake.
     if result.is_err() {
         parsed.variants.clear();
@@ -110,6 +126,7 @@ pub fn parse_recipe<'db>(
 fn multi_finalize<'db>(
     db: &'db dyn Db,
     interpreter: &mut Interpreter<'db>,
+    config: &Config,
     invocation: Invocation,
     path: &Path,
     variants: &mut Vec<Variant>,
@@ -144,7 +161,6 @@ fn multi_finalize<'db>(
             extensions.push(extension);
         }
     }
-    let config = config(db, invocation);
     for extension in extensions {
         let (class, variant) = match extension.split_once(':') {
             Some((class, rest)) => (class, rest.split(':').next().unwrap_or(rest)),
