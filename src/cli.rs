@@ -101,6 +101,10 @@ pub struct GetvarArgs {
     /// Print the value unexpanded.
     #[arg(long)]
     pub unexpand: bool,
+    /// Print the history of every contribution too (the default, unless
+    /// `--value` or `--flag` is given).
+    #[arg(long)]
+    pub history: bool,
 }
 
 #[derive(Debug, Args)]

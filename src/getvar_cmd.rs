@@ -53,7 +53,7 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> Result<ExitCode, Failed> {
             return Err(Failed);
         }
     };
-    if args.value || args.flag.is_some() {
+    if (args.value || args.flag.is_some()) && !args.history {
         if let Some(value) = value {
             outln!(Output::new(), "{value}");
         }
@@ -61,9 +61,13 @@ pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> Result<ExitCode, Failed> {
     }
     let mut out = Output::new();
     print_history(&mut out, &workspace, datastore, &mut *python, name);
+    let label = match &args.flag {
+        Some(flag) => format!("{name}[{flag}]"),
+        None => name.clone(),
+    };
     match value {
-        Some(value) => outln!(out, "{name}=\"{value}\""),
-        None => outln!(out, "# {name} is not set"),
+        Some(value) => outln!(out, "{label}=\"{value}\""),
+        None => outln!(out, "# {label} is not set"),
     }
     Ok(ExitCode::SUCCESS)
 }

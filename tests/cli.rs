@@ -110,3 +110,29 @@ fn a_python_error_names_the_metadata_line() {
     assert!(stderr.contains("Parsed 2 recipes (1 variants, 1 failed)"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `getvar --value` prints the expanded value alone, inline Python run;
+/// `--history` adds where each contribution came from.
+#[test]
+fn getvar_prints_the_value_or_its_history() {
+    let dir = scratch(
+        "getvar",
+        &[
+            ("layer/conf/bitbake.conf", "A = \"x\"\nA:append = \"${@'-' + 'y'}\"\n"),
+            ("layer/classes/base.bbclass", ""),
+        ],
+    );
+    let bbpath = dir.join("layer");
+    let env = [("BBPATH", bbpath.to_str().unwrap())];
+    let value = rbake(&["getvar", "A", "--value"], &dir, &env);
+    assert_eq!(String::from_utf8_lossy(&value.stdout), "x-y\n");
+    let history = rbake(&["getvar", "A", "--value", "--history"], &dir, &env);
+    let stdout = String::from_utf8_lossy(&history.stdout);
+    assert!(stdout.contains("# $A [2 operations]"), "{stdout}");
+    assert!(
+        stdout.contains(":append conf/bitbake.conf:2") || stdout.contains("bitbake.conf:2"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("A=\"x-y\"\n"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
