@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Times the full parse of OpenEmbedded-Core by rbake and by the reference
-# BitBake library, side by side on this machine (local benchmark, not CI).
+# Times the full parse of a build directory (OpenEmbedded-Core, or a layer
+# from rbake-layergen) by rbake and by the reference BitBake library, side
+# by side on this machine (local benchmark, not CI).
 #
-# Usage: bench-oe-core-parse.sh BUILD_DIR [RUNS]
-#   BUILD_DIR is made by scripts/oe-core-setup.sh. Each tool runs RUNS times
-#   (default 1), one after the other, from BUILD_DIR with the same fixed PATH:
+# Usage: bench-parse.sh BUILD_DIR [RUNS]
+#   BUILD_DIR is made by scripts/oe-core-setup.sh or by rbake-layergen. Each
+#   tool runs RUNS times (default 1), one after the other, from BUILD_DIR
+#   with the same fixed PATH (BUILD_DIR/standins first, if it exists):
 #   - BitBake: bbdump.py --var PN --no-hash (the library parses every recipe
 #     and variant, one process, as `bitbake -p` does without signatures);
 #   - rbake: `rbake parse` (every recipe and variant, in parallel threads)
