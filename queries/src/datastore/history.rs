@@ -70,10 +70,56 @@ impl<'p> Log<'p> {
     }
 }
 
+/// The history of one variable: a persistent list, newest entry first,
+/// whose older part is shared with the datastores it was copied from, so
+/// that a change costs one entry however long the history.
+#[derive(Clone, Debug, Default)]
+pub(super) struct History(Option<Arc<HistoryNode>>);
+
+#[derive(Debug)]
+pub(super) struct HistoryNode {
+    entry: HistoryEntry,
+    older: Option<Arc<HistoryNode>>,
+    len: usize,
+}
+
+impl History {
+    fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |node| node.len)
+    }
+
+    fn push(&mut self, entry: HistoryEntry) {
+        let len = self.len() + 1;
+        self.0 = Some(Arc::new(HistoryNode { entry, older: self.0.take(), len }));
+    }
+
+    fn newest_first(&self) -> impl Iterator<Item = &HistoryEntry> {
+        std::iter::successors(self.0.as_deref(), |node| node.older.as_deref())
+            .map(|node| &node.entry)
+    }
+
+    fn oldest_first(&self) -> Vec<&HistoryEntry> {
+        let mut entries: Vec<&HistoryEntry> = self.newest_first().collect();
+        entries.reverse();
+        entries
+    }
+}
+
+impl PartialEq for History {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            _ => self.len() == other.len() && self.newest_first().eq(other.newest_first()),
+        }
+    }
+}
+
+impl Eq for History {}
+
 impl DataStore {
     /// The recorded changes of `name`, oldest first.
     pub fn history(&self, name: &str) -> impl Iterator<Item = &HistoryEntry> {
-        self.history.get(name).into_iter().flat_map(|entries| entries.iter())
+        self.history.get(name).map(History::oldest_first).unwrap_or_default().into_iter()
     }
 
     /// The names that have a history, sorted.
@@ -93,15 +139,17 @@ impl DataStore {
             flag: flag.map(Arc::from),
             detail: log.detail.as_deref().unwrap_or(value).into(),
         };
-        Arc::make_mut(self.history.entry(name.to_owned()).or_default()).push(entry);
+        self.history.entry(name.to_owned()).or_default().push(entry);
     }
 
     /// Copies the history of `old` to the end of the history of `new`, as a
     /// rename does. The history of `old` stays.
     pub(super) fn copy_history(&mut self, old: &str, new: &str) {
         if let Some(entries) = self.history.get(old).cloned() {
-            let target = Arc::make_mut(self.history.entry(new.to_owned()).or_default());
-            target.extend(entries.iter().cloned());
+            let target = self.history.entry(new.to_owned()).or_default();
+            for entry in entries.oldest_first() {
+                target.push(entry.clone());
+            }
         }
     }
 }

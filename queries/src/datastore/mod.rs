@@ -41,6 +41,7 @@ use imbl::{HashMap, OrdSet, Vector};
 
 pub use self::assign::op_name;
 pub use self::expand::{ErrorCause, Expanded, ExpansionError, NoPython, PythonEvaluator};
+use self::history::History;
 pub use self::history::{HistoryEntry, Provenance};
 pub use self::keys::KeyReplacement;
 pub use self::overrides::Overrides;
@@ -182,9 +183,7 @@ pub struct DataStore {
     /// BitBake's `overridevars`: the names found so far that `OVERRIDES`
     /// depends on. Setting one of them expands the new value at once.
     override_vars: OrdSet<String>,
-    /// Shared lists, copied on the first change after a copy: most names
-    /// have a few entries, and a persistent vector's chunks cost kilobytes.
-    history: HashMap<String, Arc<Vec<HistoryEntry>>>,
+    history: HashMap<String, History>,
     /// Filters on expanded values, by variable name (`setVarFilter`).
     filters: HashMap<String, String>,
     /// The names changed since [`DataStore::create_copy`] made this
