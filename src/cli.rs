@@ -45,7 +45,7 @@ pub enum Command {
     /// List the recipe files, their layers and their appends.
     Recipes(RecipesArgs),
     /// Parse every recipe, like `bitbake -p`, and report problems and timing.
-    Parse,
+    Parse(ParseArgs),
     /// Print every variable with its history, like `bitbake -e`.
     Env(EnvArgs),
 }
@@ -105,6 +105,18 @@ pub struct GetvarArgs {
     /// `--value` or `--flag` is given).
     #[arg(long)]
     pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// Worker processes to parse in (default: one per CPU). Metadata's
+    /// Python holds CPython's global lock, so workers are processes.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Parse only every COUNT-th recipe from INDEX and print a summary:
+    /// what a worker does.
+    #[arg(long, hide = true, value_name = "INDEX/COUNT")]
+    pub shard: Option<String>,
 }
 
 #[derive(Debug, Args)]

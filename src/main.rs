@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Dump(args) => dump_cmd::run(&cli.global, &args),
         cli::Command::Getvar(args) => getvar_cmd::run(&cli.global, &args),
         cli::Command::Recipes(args) => recipes_cmd::run(&cli.global, &args),
-        cli::Command::Parse => parse_cmd::run(&cli.global),
+        cli::Command::Parse(args) => parse_cmd::run(&cli.global, &args),
         cli::Command::Env(args) => env_cmd::run(&cli.global, &args),
     };
     // A failed command has already said why.

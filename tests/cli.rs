@@ -136,3 +136,42 @@ fn getvar_prints_the_value_or_its_history() {
     assert!(stdout.ends_with("A=\"x-y\"\n"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `rbake parse` gives the same answer in one process and shared out among
+/// worker processes.
+#[test]
+fn parse_in_workers_counts_as_in_one_process() {
+    let mut files = vec![
+        ("layer/conf/bitbake.conf", "BBFILES = \"${TOPDIR}/../layer/*.bb\"\n".to_owned()),
+        ("layer/classes/base.bbclass", "python () {\n    d.setVar(\"A\", \"1\")\n}\n".to_owned()),
+        ("layer/classes/native.bbclass", "B = \"native\"\n".to_owned()),
+        ("build/.keep", String::new()),
+    ];
+    let names: Vec<String> = (0..7).map(|i| format!("layer/r{i}_1.0.bb")).collect();
+    for (i, name) in names.iter().enumerate() {
+        let text = if i == 3 {
+            "X = \"${@1/0}\"\nY := \"${X}\"\n"
+        } else {
+            "BBCLASSEXTEND = \"native\"\n"
+        };
+        files.push((name.as_str(), text.to_owned()));
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let dir = scratch("parse-jobs", &files);
+    let bbpath = dir.join("layer");
+    let env = [("BBPATH", bbpath.to_str().unwrap())];
+    let summary = |jobs: &str| {
+        let output = rbake(&["parse", "-j", jobs], &dir.join("build"), &env);
+        assert_eq!(output.status.code(), Some(1), "one recipe fails");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let last = stderr.lines().last().unwrap_or_default().to_owned();
+        (
+            stderr.contains("ZeroDivisionError"),
+            last.split(" in ").next().unwrap_or_default().to_owned(),
+        )
+    };
+    let single = summary("1");
+    assert_eq!(single, (true, "Parsed 7 recipes (12 variants, 1 failed)".to_owned()));
+    assert_eq!(summary("3"), single);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -138,7 +138,7 @@ fn read_configuration(
     let inherit = interpreter.get_var("INHERIT", None, &origin);
     let classes =
         std::iter::once("base").chain(inherit.split_whitespace()).collect::<Vec<_>>().join(" ");
-    interpreter.inherit(&classes, None, false)?;
+    interpreter.inherit(&classes, None, Path::new("configuration INHERITs"), false)?;
     // The cooker registers the event handlers found so far; a handler that
     // names no function is an error.
     for handler in interpreter.state.handlers.clone() {

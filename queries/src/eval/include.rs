@@ -153,13 +153,17 @@ impl Interpreter<'_> {
 
     /// `inherit`: each class is looked for as `classes-<type>/NAME.bbclass`
     /// and then `classes/NAME.bbclass` through BBPATH, and read once.
+    /// `origin` names where the inherit comes from when no statement does
+    /// (BitBake's file name for a deferred inherit, or its
+    /// "configuration INHERITs").
     pub(crate) fn inherit(
         &mut self,
         classes: &str,
         site: Option<&Site<'_>>,
+        origin: &Path,
         deferred: bool,
     ) -> Result<(), Fatal> {
-        let origin = site.map_or_else(PathBuf::new, |site| site.path.to_path_buf());
+        let origin = site.map_or_else(|| origin.to_path_buf(), |site| site.path.to_path_buf());
         for class in classes.split_whitespace() {
             let defer_list = self.get_var("BB_DEFER_BBCLASSES", site, &origin);
             if !deferred && defer_list.split_whitespace().any(|name| name == class) {

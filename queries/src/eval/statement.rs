@@ -41,7 +41,7 @@ impl Interpreter<'_> {
             }
             Stmt::Inherit { classes, deferred: false } => {
                 let classes = self.expand(classes, site)?;
-                self.inherit(&classes, Some(site), false)?;
+                self.inherit(&classes, Some(site), site.path, false)?;
             }
             Stmt::Inherit { classes, deferred: true } => {
                 let entry = (classes.clone(), site.path.to_path_buf(), site.statement);

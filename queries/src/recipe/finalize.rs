@@ -40,7 +40,7 @@ pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result
             Ok(expanded) => expanded.value,
             Err(error) => return Err(interpreter.expansion_failed(None, &origin, error)),
         };
-        interpreter.inherit(&expanded, None, true)?;
+        interpreter.inherit(&expanded, None, &origin, true)?;
     }
     let handlers = interpreter.state.handlers.clone();
     register_handlers(interpreter, path, stage, &handlers)?;
