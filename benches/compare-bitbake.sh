@@ -11,8 +11,9 @@
 # Each run is timed with GNU time (wall, CPU, peak RSS). BitBake is the
 # library parsing in one process (bbdump.py --var PN --no-hash, as
 # `bitbake -p` without signatures); rbake is `rbake parse`, with its default
-# threads and with one. Every tool runs from the build directory with the
-# same fixed PATH (BUILD/standins first, where OpenEmbedded-Core needs it).
+# worker processes (one per CPU) and in one process. Every tool runs from
+# the build directory with the same fixed PATH (BUILD/standins first, where
+# OpenEmbedded-Core needs it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -55,7 +56,7 @@ for target in "${targets[@]}"; do
   for _ in $(seq "$runs"); do
     measure "$label" bitbake "$build" "$py" "$root/../shared/oracle/bbdump.py" --topdir "$build" --var PN --no-hash
     measure "$label" rbake "$build" "$rbake" parse
-    measure "$label" rbake-1 "$build" env RAYON_NUM_THREADS=1 "$rbake" parse
+    measure "$label" rbake-1 "$build" "$rbake" parse -j 1
   done
 done
 
@@ -71,7 +72,7 @@ def cell(values):
     rss = max(v[1] for v in values) / 1024
     return wall, "%.2f s, %.0f MB" % (wall, rss)
 print("\nMedian of %s run(s); peak RSS the largest." % sys.argv[2])
-print("| metadata | BitBake | rbake | rbake, 1 thread | ratio | ratio, 1 thread |")
+print("| metadata | BitBake | rbake | rbake, 1 process | ratio | ratio, 1 process |")
 print("|---|---|---|---|---|---|")
 for label, tools in rows.items():
     base, bitbake = cell(tools["bitbake"])
