@@ -16,9 +16,7 @@ use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySet, PyString};
 
-use super::errors::expansion_error;
-use super::session::PythonSession;
-use crate::datastore::{DataStore, ExpansionError, Provenance};
+use crate::datastore::Provenance;
 use crate::eval::{ParseState, DEPS_FLAG};
 
 /// The datastore object that metadata's Python calls `d`.
@@ -32,170 +30,9 @@ pub struct DataSmart {
     pub(crate) session: Py<PyAny>,
 }
 
-impl DataSmart {
-    pub(crate) fn new(state: ParseState, prov: Provenance, session: Py<PyAny>) -> Self {
-        DataSmart { state, objects: HashMap::new(), flag_objects: HashMap::new(), prov, session }
-    }
+mod helpers;
 
-    /// The `d` of an inline expression: a view of the datastore being
-    /// expanded. Changes through it are not kept.
-    pub(crate) fn inline(datastore: DataStore, session: Py<PyAny>) -> Self {
-        let state = ParseState { datastore, ..ParseState::default() };
-        DataSmart::new(state, Provenance::internal("<inline Python>"), session)
-    }
-
-    fn evaluator(&self, py: Python<'_>) -> PythonSession {
-        PythonSession::from_handle(self.session.clone_ref(py))
-    }
-
-    fn datastore_result<T>(py: Python<'_>, result: Result<T, ExpansionError>) -> PyResult<T> {
-        result.map_err(|error| expansion_error(py, error))
-    }
-
-    /// A state list as Python sees it: a list, or `None` when empty.
-    fn list_or_none(py: Python<'_>, items: &[String]) -> PyResult<Py<PyAny>> {
-        if items.is_empty() {
-            return Ok(py.None());
-        }
-        Ok(PyList::new(py, items)?.into_any().unbind())
-    }
-
-    fn internal_list(&self, py: Python<'_>, var: &str) -> PyResult<Option<Py<PyAny>>> {
-        let list = match var {
-            "__BBTASKS" => Self::list_or_none(py, &self.state.tasks)?,
-            "__BBHANDLERS" => Self::list_or_none(py, &self.state.handlers)?,
-            "__depends" => {
-                let entries: Vec<(String, Option<f64>)> = self
-                    .state
-                    .depends
-                    .iter()
-                    .map(|path| (path.to_string_lossy().into_owned(), None))
-                    .collect();
-                PyList::new(py, entries)?.into_any().unbind()
-            }
-            "BB_ORIGENV" => {
-                let mut datastore = DataStore::new();
-                let prov = Provenance::internal("<environment>");
-                for (name, value) in &self.state.original_env {
-                    let _ = datastore.set_var(name, value.clone(), false, &prov);
-                }
-                let copy = DataSmart::new(
-                    ParseState { datastore, ..ParseState::default() },
-                    prov,
-                    self.session.clone_ref(py),
-                );
-                Py::new(py, copy)?.into_any()
-            }
-            "__inherit_cache" => {
-                let value = self.state.datastore.own_content("__inherit_cache").unwrap_or("");
-                let paths: Vec<&str> = value.split_whitespace().collect();
-                PyList::new(py, paths)?.into_any().unbind()
-            }
-            _ => return Ok(None),
-        };
-        Ok(Some(list))
-    }
-
-    fn set_flag_value(
-        &mut self,
-        py: Python<'_>,
-        var: &str,
-        flag: &str,
-        value: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let key = (var.to_owned(), flag.to_owned());
-        if flag == "deps" {
-            let deps: Vec<String> = if value.is_none() { Vec::new() } else { value.extract()? };
-            self.state.set_task_deps(var, Some(deps));
-            return Ok(());
-        }
-        if value.is_none() {
-            self.flag_objects.remove(&key);
-            self.state.datastore.set_var_flag_none(var, flag, &self.prov);
-            return Ok(());
-        }
-        let text = if let Ok(text) = value.cast::<PyString>() {
-            self.flag_objects.remove(&key);
-            text.to_string_lossy().into_owned()
-        } else {
-            self.flag_objects.insert(key, value.clone().unbind());
-            value.str()?.to_string_lossy().into_owned()
-        };
-        let result = self.state.datastore.set_var_flag(var, flag, text, &self.prov);
-        Self::datastore_result(py, result)
-    }
-
-    /// `getVar`: a Python object kept beside the datastore, a view of the
-    /// parse state, or the datastore's value.
-    fn get_var(&self, py: Python<'_>, var: &str, expand: bool) -> PyResult<Py<PyAny>> {
-        if let Some(object) = self.objects.get(var) {
-            return Ok(object.clone_ref(py));
-        }
-        if let Some(list) = self.internal_list(py, var)? {
-            return Ok(list);
-        }
-        let mut evaluator = self.evaluator(py);
-        let value = self.state.datastore.get_var_with(var, expand, &mut evaluator);
-        Ok(Self::datastore_result(py, value)?.into_pyobject(py)?.unbind())
-    }
-
-    /// `getVarFlag`: a task's `deps` list, a Python object, or the
-    /// datastore's flag.
-    fn get_var_flag(
-        &self,
-        py: Python<'_>,
-        var: &str,
-        flag: &str,
-        expand: bool,
-    ) -> PyResult<Py<PyAny>> {
-        if flag == "deps" {
-            return match self.state.task_deps(var) {
-                Some(deps) => Ok(PyList::new(py, deps)?.into_any().unbind()),
-                None => Ok(py.None()),
-            };
-        }
-        if let Some(object) = self.flag_objects.get(&(var.to_owned(), flag.to_owned())) {
-            return Ok(object.clone_ref(py));
-        }
-        if flag == "_content" {
-            return self.get_var(py, var, expand);
-        }
-        let mut evaluator = self.evaluator(py);
-        let value = self.state.datastore.get_var_flag_with(var, flag, expand, &mut evaluator);
-        Ok(Self::datastore_result(py, value)?.into_pyobject(py)?.unbind())
-    }
-
-    fn all_keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
-        let mut evaluator = self.evaluator(py);
-        let mut keys = Self::datastore_result(py, self.state.datastore.keys_with(&mut evaluator))?;
-        for name in self.objects.keys() {
-            if !keys.contains(name) {
-                keys.push(name.clone());
-            }
-        }
-        Ok(keys)
-    }
-}
-
-/// A Python argument read for its truth, as BitBake reads `expand` and
-/// the other switches: `getVar(name, 1)` and `getVar(name, True)` alike.
-#[derive(Clone, Copy)]
-struct Truthy(bool);
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Truthy {
-    type Error = PyErr;
-
-    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        Ok(Truthy(obj.is_truthy()?))
-    }
-}
-
-fn parsing_flag(loginfo: Option<&Bound<'_, PyDict>>) -> PyResult<bool> {
-    match loginfo.map(|info| info.get_item("parsing")).transpose()?.flatten() {
-        Some(value) => value.is_truthy(),
-        None => Ok(false),
-    }
-}
+use helpers::{parsing_flag, Truthy};
 
 #[pymethods]
 impl DataSmart {
@@ -275,8 +112,7 @@ impl DataSmart {
         loginfo: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
         let _ = loginfo;
-        let result = self.state.datastore.append_var(var, value, &self.prov);
-        Self::datastore_result(py, result)
+        self.change(py, |datastore, prov| datastore.append_var(var, value, prov))
     }
 
     #[pyo3(name = "prependVar", signature = (var, value, **loginfo))]
@@ -288,8 +124,7 @@ impl DataSmart {
         loginfo: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
         let _ = loginfo;
-        let result = self.state.datastore.prepend_var(var, value, &self.prov);
-        Self::datastore_result(py, result)
+        self.change(py, |datastore, prov| datastore.prepend_var(var, value, prov))
     }
 
     #[pyo3(name = "delVar", signature = (var, **loginfo))]
@@ -325,8 +160,7 @@ impl DataSmart {
         loginfo: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
         let _ = loginfo;
-        let result = self.state.datastore.append_var_flag(var, flag, value, &self.prov);
-        Self::datastore_result(py, result)
+        self.change(py, |datastore, prov| datastore.append_var_flag(var, flag, value, prov))
     }
 
     #[pyo3(name = "prependVarFlag", signature = (var, flag, value, **loginfo))]
@@ -339,8 +173,7 @@ impl DataSmart {
         loginfo: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
         let _ = loginfo;
-        let result = self.state.datastore.prepend_var_flag(var, flag, value, &self.prov);
-        Self::datastore_result(py, result)
+        self.change(py, |datastore, prov| datastore.prepend_var_flag(var, flag, value, prov))
     }
 
     #[pyo3(name = "delVarFlag", signature = (var, flag, **loginfo))]
@@ -532,8 +365,7 @@ impl DataSmart {
         loginfo: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
         let _ = loginfo;
-        let result = self.state.datastore.rename_var(key, newkey, &self.prov);
-        Self::datastore_result(py, result)
+        self.change(py, |datastore, prov| datastore.rename_var(key, newkey, prov))
     }
 
     fn localkeys(&self) -> Vec<String> {
