@@ -4,6 +4,7 @@
 //! Task signatures (basehash, vardeps) are not computed yet: a dump without
 //! `--no-hash` lacks them, and the comparison says so.
 
+use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -138,8 +139,18 @@ fn dump_vars(
     };
     selected.sort();
     let mut out = Map::new();
+    // BitBake's expansion cache, where it differs from a fresh read: reading
+    // a variable caches the unfiltered expansion of the override variant it
+    // takes, and a later read of that variant returns it, filter or not.
+    let mut cached_unfiltered: HashMap<String, Option<String>> = HashMap::new();
     for name in selected {
         let raw = datastore.get_var_with(&name, false, &mut *python).ok().flatten();
+        if let Ok(Some(winner)) = datastore.override_winner(&name, &mut *python) {
+            if datastore.has_filter(&winner) && !cached_unfiltered.contains_key(&winner) {
+                let value = datastore.get_var_unfiltered(&winner, &mut *python);
+                cached_unfiltered.insert(winner, value.ok().flatten());
+            }
+        }
         let mut flags: Map<String, Value> = datastore
             .get_var_flags(&name, false)
             .unwrap_or_default()
@@ -172,7 +183,11 @@ fn dump_vars(
         if is_function {
             var.insert("expanded".to_owned(), Value::Null);
         } else {
-            match datastore.get_var_with(&name, true, &mut *python) {
+            let expanded = match cached_unfiltered.get(&name) {
+                Some(cached) => Ok(cached.clone()),
+                None => datastore.get_var_with(&name, true, &mut *python),
+            };
+            match expanded {
                 Ok(expanded) => {
                     var.insert("expanded".to_owned(), expanded.map_or(Value::Null, Value::String));
                 }

@@ -75,6 +75,8 @@ pub(super) struct Ctx<'a> {
     memo: HashMap<String, Rc<Evaluated>>,
     /// Whether the evaluator was called during this read.
     pub(super) used_python: bool,
+    /// A variable whose own filter this read leaves out.
+    pub(super) unfiltered: Option<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -83,7 +85,15 @@ impl<'a> Ctx<'a> {
         py: &'a mut dyn PythonEvaluator,
         fixed: Option<Arc<Overrides>>,
     ) -> Self {
-        Ctx { ds, py, fixed, stack: Vec::new(), memo: HashMap::new(), used_python: false }
+        Ctx {
+            ds,
+            py,
+            fixed,
+            stack: Vec::new(),
+            memo: HashMap::new(),
+            used_python: false,
+            unfiltered: None,
+        }
     }
 
     fn overrides(&mut self) -> Result<Arc<Overrides>, ExpansionError> {
@@ -154,6 +164,9 @@ impl<'a> Ctx<'a> {
     /// A filter set with `setVarFilter` on the name before any `:`
     /// rewrites the expanded value.
     fn apply_filter(&mut self, var: &str, exp: &mut Expanded) -> Result<(), Failure> {
+        if self.unfiltered.as_deref() == Some(var) {
+            return Ok(());
+        }
         let base = var.split(':').next().unwrap_or(var);
         let Some(filter) = self.ds.filters.get(base) else { return Ok(()) };
         match self.py.apply_filter(&exp.value, filter) {

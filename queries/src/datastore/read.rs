@@ -37,6 +37,36 @@ impl DataStore {
         Ok(ev.expanded.clone())
     }
 
+    /// The override variant whose value `name` takes under the active
+    /// overrides (BitBake's match), if any.
+    pub fn override_winner(
+        &self,
+        name: &str,
+        py: &mut dyn PythonEvaluator,
+    ) -> Result<Option<String>, ExpansionError> {
+        let Some(variants) = self.overridedata.get(name) else { return Ok(None) };
+        Ok(self.overrides_with(py)?.select(variants))
+    }
+
+    /// Whether a filter (`setVarFilter`) applies to `name`'s expanded value.
+    pub fn has_filter(&self, name: &str) -> bool {
+        self.filters.contains_key(name.split(':').next().unwrap_or(name))
+    }
+
+    /// The expanded value of `name` without its own filter: what BitBake
+    /// caches for an override variant when it reads the variable the
+    /// variant overrides, and then returns for the variant itself.
+    pub fn get_var_unfiltered(
+        &self,
+        name: &str,
+        py: &mut dyn PythonEvaluator,
+    ) -> Result<Option<String>, ExpansionError> {
+        let mut ctx = Ctx::new(self, py, None);
+        ctx.unfiltered = Some(name.to_owned());
+        let ev = ctx.content(name, true).map_err(Failure::into_error)?;
+        Ok(ev.expanded.as_ref().map(|e| e.value.clone()))
+    }
+
     /// A flag's value, as BitBake's `getVarFlag(name, flag, expand)`: the
     /// flag or its weak default `_defaultval_flag_FLAG`, expanded as
     /// `name[flag]` if asked. The flag `_content` is the variable's value.

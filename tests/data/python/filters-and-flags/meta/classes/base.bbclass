@@ -3,6 +3,7 @@ python () {
         return " ".join(sorted(set(val.split())))
     bb.filter.filter_proc(name="unique_words")(unique_words)
     d.setVarFilter("DEPENDS", "unique_words(val)")
+    d.setVarFilter("RDEPENDS", "unique_words(val)")
     d.setVarFlag("MYFLAGS", "zeta", "z")
     d.setVarFlag("MYFLAGS", "alpha", "a")
     d.setVarFlag("MYFLAGS", "mid", "m")
