@@ -4,8 +4,8 @@
 //! `bb.utils.which`).
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
-use crate::datastore::Provenance;
 use crate::eval::{Fatal, Interpreter, Site};
 use crate::files::{file_exists, Db};
 
@@ -202,21 +202,11 @@ impl Interpreter<'_> {
                 return Err(Fatal);
             };
             if !self.state.inherited.contains(&path) {
-                self.state.inherited.push(path.clone());
-                self.record_inherit_cache(&origin);
+                Arc::make_mut(&mut self.state.inherited).push(path.clone());
                 self.handle(&path, site)?;
             }
         }
         Ok(())
-    }
-
-    /// Mirrors the inherited classes into `__inherit_cache`, where
-    /// metadata's Python (`bb.data.inherits_class`) reads them.
-    fn record_inherit_cache(&mut self, origin: &Path) {
-        let paths: Vec<String> =
-            self.state.inherited.iter().map(|path| path.to_string_lossy().into_owned()).collect();
-        let prov = Provenance::internal(origin.to_string_lossy());
-        let _ = self.state.datastore.set_var("__inherit_cache", paths.join(" "), false, &prov);
     }
 
     /// Reads the file at `path` with the reader its extension selects, as

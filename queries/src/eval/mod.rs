@@ -97,7 +97,8 @@ pub struct AnonymousFunction {
 pub struct ParseState {
     pub datastore: DataStore,
     /// Classes already inherited, by absolute path (`__inherit_cache`).
-    pub inherited: Vec<PathBuf>,
+    /// Shared, so that an inline expression's `d` sees it without a copy.
+    pub inherited: Arc<Vec<PathBuf>>,
     /// `inherit_defer` expressions, unexpanded, with where they stand.
     pub deferred_inherits: Vec<(String, PathBuf, u32)>,
     /// Tasks in the order they were added (`__BBTASKS`).

@@ -3,6 +3,8 @@
 //! carries Python's own exceptions and messages back across Rust frames.
 
 use std::cell::{Cell, RefCell};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -51,6 +53,9 @@ pub(crate) fn take_pending() -> Option<PyErr> {
 /// One parse's Python namespace and handlers.
 pub struct PythonSession {
     pub(crate) session: Py<PyAny>,
+    /// The classes the parse has inherited, which an inline expression's
+    /// `d` reads as `__inherit_cache` (`bb.data.inherits_class`).
+    pub(crate) inherited: Arc<Vec<PathBuf>>,
 }
 
 impl PythonSession {
@@ -62,13 +67,13 @@ impl PythonSession {
             let pylibs = PyList::new(py, pylibs)?;
             let modules = PyList::new(py, global_modules)?;
             let session = runtime(py)?.getattr("Session")?.call1((pylibs, modules))?;
-            Ok(PythonSession { session: session.unbind() })
+            Ok(PythonSession { session: session.unbind(), inherited: Arc::default() })
         })?
         .map_err(|error| with_python(|py| describe(py, &error)).unwrap_or_default())
     }
 
-    pub(crate) fn from_handle(session: Py<PyAny>) -> Self {
-        PythonSession { session }
+    pub(crate) fn from_handle(session: Py<PyAny>, inherited: Arc<Vec<PathBuf>>) -> Self {
+        PythonSession { session, inherited }
     }
 
     /// Runs a top-level `def` into the namespace.
@@ -92,7 +97,7 @@ impl PythonEvaluator for PythonSession {
         DEPTH.with(|d| d.set(depth + 1));
         let result = with_python(|py| {
             let session = self.session.clone_ref(py);
-            let d = DataSmart::inline(ds.clone(), session);
+            let d = DataSmart::inline(ds.clone(), self.inherited.clone(), session);
             let outcome = Bound::new(py, d).and_then(|d| {
                 self.session.bind(py).call_method1("eval", (code, d))?.extract::<String>()
             });

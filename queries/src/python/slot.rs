@@ -38,7 +38,9 @@ impl PythonSlot {
         if self.session(state).is_err() {
             return &mut self.fallback;
         }
-        self.session.as_mut().expect("made by session()")
+        let session = self.session.as_mut().expect("made by session()");
+        session.inherited = state.inherited.clone();
+        session
     }
 
     /// Forgets the session, so that the next need makes a new one (after a
@@ -54,7 +56,8 @@ pub fn make_session(state: &ParseState) -> Result<PythonSession, String> {
     let datastore = &state.datastore;
     let modules = datastore.get_var("BB_GLOBAL_PYMODULES", true).ok().flatten().unwrap_or_default();
     let modules: Vec<String> = modules.split_whitespace().map(str::to_owned).collect();
-    let session = PythonSession::new(&state.pylibs, &modules)?;
+    let mut session = PythonSession::new(&state.pylibs, &modules)?;
+    session.inherited = state.inherited.clone();
     for site in state.function_sites.iter().filter(|site| site.python_def) {
         if let Some(text) = datastore.own_content(&site.name) {
             let _ = session.add_def(text, &site.file.to_string_lossy());

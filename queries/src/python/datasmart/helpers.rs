@@ -3,6 +3,8 @@
 //! helpers the methods share, and how arguments are read.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -20,13 +22,17 @@ impl DataSmart {
 
     /// The `d` of an inline expression: a view of the datastore being
     /// expanded. Changes through it are not kept.
-    pub(crate) fn inline(datastore: DataStore, session: Py<PyAny>) -> Self {
-        let state = ParseState { datastore, ..ParseState::default() };
+    pub(crate) fn inline(
+        datastore: DataStore,
+        inherited: Arc<Vec<PathBuf>>,
+        session: Py<PyAny>,
+    ) -> Self {
+        let state = ParseState { datastore, inherited, ..ParseState::default() };
         DataSmart::new(state, Provenance::internal("<inline Python>"), session)
     }
 
     pub(super) fn evaluator(&self, py: Python<'_>) -> PythonSession {
-        PythonSession::from_handle(self.session.clone_ref(py))
+        PythonSession::from_handle(self.session.clone_ref(py), self.state.inherited.clone())
     }
 
     /// Applies a change to the datastore, recorded as coming from this
@@ -82,8 +88,7 @@ impl DataSmart {
                 Py::new(py, copy)?.into_any()
             }
             "__inherit_cache" => {
-                let value = self.state.datastore.own_content("__inherit_cache").unwrap_or("");
-                let paths: Vec<&str> = value.split_whitespace().collect();
+                let paths = self.state.inherited.iter().map(|path| path.to_string_lossy());
                 PyList::new(py, paths)?.into_any().unbind()
             }
             _ => return Ok(None),

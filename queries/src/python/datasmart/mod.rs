@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
@@ -83,6 +84,10 @@ impl DataSmart {
             match var {
                 "__BBTASKS" => self.state.tasks = value.extract()?,
                 "__BBHANDLERS" => self.state.handlers = value.extract()?,
+                "__inherit_cache" => {
+                    let paths: Vec<PathBuf> = value.extract()?;
+                    self.state.inherited = Arc::new(paths);
+                }
                 "__depends" => {
                     let entries: Vec<(String, Option<Bound<'_, PyAny>>)> = value.extract()?;
                     self.state.depends =
