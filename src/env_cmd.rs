@@ -7,28 +7,14 @@ use std::process::ExitCode;
 use rbake_queries::python::evaluator_for;
 
 use crate::cli::{EnvArgs, GlobalArgs};
-use crate::getvar_cmd::{print_history, recipe_datastore};
+use crate::getvar_cmd::{print_history, selected_state};
 use crate::outln;
 use crate::output::Output;
 use crate::workspace::{process_env, Failed, Workspace};
 
 pub fn run(global: &GlobalArgs, args: &EnvArgs) -> Result<ExitCode, Failed> {
     let workspace = Workspace::open(global, process_env())?;
-    let config = workspace.checked_config()?;
-    let recipe_state;
-    let state = match &args.recipe {
-        None => &config.state,
-        Some(recipe) => match recipe_datastore(&workspace, recipe) {
-            Ok(state) => {
-                recipe_state = state;
-                &recipe_state
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return Err(Failed);
-            }
-        },
-    };
+    let state = selected_state(&workspace, args.recipe.as_deref())?;
     let datastore = &state.datastore;
     let mut python = evaluator_for(state);
     let mut out = Output::new();

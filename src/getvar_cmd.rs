@@ -18,21 +18,7 @@ use crate::workspace::{process_env, Failed, Workspace};
 
 pub fn run(global: &GlobalArgs, args: &GetvarArgs) -> Result<ExitCode, Failed> {
     let workspace = Workspace::open(global, process_env())?;
-    let config = workspace.checked_config()?;
-    let recipe_state;
-    let state = match &args.recipe {
-        None => &config.state,
-        Some(recipe) => match recipe_datastore(&workspace, recipe) {
-            Ok(state) => {
-                recipe_state = state;
-                &recipe_state
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return Err(Failed);
-            }
-        },
-    };
+    let state = selected_state(&workspace, args.recipe.as_deref())?;
     let datastore = &state.datastore;
     let mut python = evaluator_for(state);
     let name = &args.variable;
@@ -97,10 +83,16 @@ pub fn print_history(
     }
 }
 
-/// The datastore of the recipe named `name`: the recipe file whose name
-/// (before the first `_`) is `name`. Choosing among versions needs the
-/// providers, which are not here yet, so several matches are an error.
-pub fn recipe_datastore(workspace: &Workspace, name: &str) -> Result<ParseState, String> {
+/// The datastore a command reads: the configuration's, or that of the
+/// recipe named `recipe`, the recipe file whose name (before the first `_`)
+/// it is. Choosing among versions needs the providers, which are not here
+/// yet, so several matches are an error. Problems are reported here.
+pub fn selected_state<'w>(
+    workspace: &'w Workspace,
+    recipe: Option<&str>,
+) -> Result<&'w ParseState, Failed> {
+    let config = workspace.checked_config()?;
+    let Some(name) = recipe else { return Ok(&config.state) };
     let db = &workspace.db;
     let set = recipe_set(db, workspace.invocation);
     let matches: Vec<_> = set
@@ -114,19 +106,26 @@ pub fn recipe_datastore(workspace: &Workspace, name: &str) -> Result<ParseState,
         .collect();
     let recipe = match matches.as_slice() {
         [recipe] => recipe,
-        [] => return Err(format!("no recipe named {name}")),
+        [] => {
+            eprintln!("error: no recipe named {name}");
+            return Err(Failed);
+        }
         several => {
             let files: Vec<String> = several.iter().map(|r| r.path.display().to_string()).collect();
-            return Err(format!("several recipes are named {name}; choosing among versions is not implemented yet: {}", files.join(" ")));
+            eprintln!("error: several recipes are named {name}; choosing among versions is not implemented yet: {}", files.join(" "));
+            return Err(Failed);
         }
     };
     let parsed = parse_recipe(db, workspace.invocation, RecipeId::new(db, recipe.path.clone()));
     if workspace.report(&parsed.diagnostics) || parsed.failed {
-        return Err(format!("cannot parse {}", recipe.path.display()));
+        eprintln!("error: cannot parse {}", recipe.path.display());
+        return Err(Failed);
     }
-    parsed
-        .variants
-        .first()
-        .map(|variant| variant.state.clone())
-        .ok_or_else(|| format!("{name} has no datastore"))
+    match parsed.variants.first() {
+        Some(variant) => Ok(&variant.state),
+        None => {
+            eprintln!("error: {name} has no datastore");
+            Err(Failed)
+        }
+    }
 }
