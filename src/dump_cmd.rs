@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use rbake_queries::datastore::PythonEvaluator;
 use rbake_queries::eval::{normalize, ParseState};
 use rbake_queries::multiconfig::{multiconfig_config, multiconfigs, parse_recipe_in, Multiconfig};
 use rbake_queries::python::evaluator_for;
@@ -51,7 +52,7 @@ pub fn run(global: &GlobalArgs, args: &DumpArgs) -> Result<ExitCode, Failed> {
     let recipes_seconds = started.elapsed().as_secs_f64();
     let document = json!({
         "bitbake": "2.19.0",
-        "config": { "vars": dump_vars(&workspace, &config.state, &args.var, args.all_vars) },
+        "config": { "vars": dump_vars(&workspace, &config.state, &mut *evaluator_for(&config.state), &args.var, args.all_vars) },
         "recipes": recipes,
         "timings": {
             "config_s": (config_seconds * 1e4).round() / 1e4,
@@ -122,11 +123,11 @@ fn dump_env(topdir: &str, args: &DumpArgs) -> Result<Vec<(String, String)>, Stri
 fn dump_vars(
     workspace: &Workspace,
     state: &ParseState,
+    python: &mut dyn PythonEvaluator,
     names: &[String],
     all_vars: bool,
 ) -> Map<String, Value> {
     let datastore = &state.datastore;
-    let mut python = evaluator_for(state);
     let mut selected: Vec<String> = if all_vars {
         datastore
             .keys_with(&mut *python)
@@ -275,10 +276,12 @@ fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
                 out.push(Value::Object(record));
                 continue;
             }
-            let vars = dump_vars(workspace, &variant.state, &args.var, args.all_vars);
+            // One Python session serves the variables and the tasks.
+            let mut python = evaluator_for(&variant.state);
+            let vars = dump_vars(workspace, &variant.state, &mut *python, &args.var, args.all_vars);
             record.insert("vars".into(), Value::Object(vars));
             record.insert("tasklist".into(), json!(variant.state.tasks));
-            record.insert("tasks".into(), Value::Object(dump_tasks(&variant.state)));
+            record.insert("tasks".into(), Value::Object(dump_tasks(&variant.state, &mut *python)));
             out.push(Value::Object(record));
         }
     }
@@ -286,9 +289,8 @@ fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
 }
 
 /// Each task's ordering and flags, as the reference dump describes them.
-fn dump_tasks(state: &ParseState) -> Map<String, Value> {
+fn dump_tasks(state: &ParseState, python: &mut dyn PythonEvaluator) -> Map<String, Value> {
     let datastore = &state.datastore;
-    let mut python = evaluator_for(state);
     let mut flag = |task: &str, name: &str, expand: bool| {
         datastore.get_var_flag_with(task, name, expand, &mut *python).ok().flatten()
     };
