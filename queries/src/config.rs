@@ -10,7 +10,6 @@ use crate::eval::{
     exists, normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState, Severity,
 };
 use crate::files::{directory, Db};
-use crate::python::PythonStage;
 
 /// How rbake was invoked: what BitBake's configuration depends on besides
 /// the files.
@@ -166,31 +165,17 @@ fn fire_config_parsed(interpreter: &mut Interpreter<'_>, cwd: &Path) -> Result<(
         return Ok(());
     }
     let origin = cwd.join("<ConfigParsed>");
-    let prov = Provenance::internal(origin.to_string_lossy());
-    let stage = match interpreter.python.session(&interpreter.state) {
-        Ok(session) => PythonStage::new(session, prov),
-        Err(message) => Err(message),
-    };
-    let stage = match stage {
+    let stage = match interpreter.python_stage(Provenance::internal(origin.to_string_lossy())) {
         Ok(stage) => stage,
         Err(message) => {
             interpreter.warning(None, &origin, format!("event handlers were not run: {message}"));
             return Ok(());
         }
     };
-    // Every handler was checked for a definition while reading.
-    for handler in interpreter.state.handlers.clone() {
-        if let Err(failure) = stage.register_from(&interpreter.state, &handler) {
-            return Err(interpreter.python_failed(None, &origin, failure.message, failure.outcome));
-        }
-    }
-    stage.put(std::mem::take(&mut interpreter.state));
-    let result = stage.fire("ConfigParsed", None, None);
-    interpreter.state = stage.take();
-    interpreter.take_python_messages(None, &origin);
-    result.map_err(|failure| {
-        interpreter.python_failed(None, &origin, failure.message, failure.outcome)
-    })
+    let handlers = interpreter.state.handlers.clone();
+    interpreter.register_handlers(&origin, Some(&stage), &handlers)?;
+    interpreter
+        .python_step(&origin, Some(&stage), None, |stage| stage.fire("ConfigParsed", None, None))
 }
 
 /// Variables BitBake renamed (to the second name) or dropped (the second

@@ -130,16 +130,9 @@ class Session:
                 context["d"] = outer
 
     @_entered
-    def run_anonymous(self, d, functions):
-        """Runs anonymous functions in order: (name, body, filename)."""
-        for name, body, filename in functions:
-            text = "def %s(d):\n%s" % (name, body)
-            exec(_compile(text, filename, "exec"), self.context)
-            self.context[name](d)
-
-    @_entered
     def run_function(self, d, name, body, filename):
-        """Runs a named Python function (`python name() { ... }`)."""
+        """Runs a Python function body as `name(d)`: an anonymous function
+        or a `python name() { ... }` one."""
         text = "def %s(d):\n%s" % (name, body)
         exec(_compile(text, filename, "exec"), self.context)
         self.context[name](d)

@@ -1,12 +1,16 @@
 //! Where the interpreter meets metadata's Python: messages logged by
 //! `bb.warn` and friends become diagnostics, failed expansions become
-//! errors or skips, and `def` and `addpylib` statements feed the session.
+//! errors or skips, `def` and `addpylib` statements feed the session, and
+//! Python steps (events, handlers, anonymous functions) run on the whole
+//! parse state.
 
 use std::path::{Path, PathBuf};
 
-use crate::datastore::ExpansionError;
+use crate::datastore::{ExpansionError, Provenance};
 use crate::eval::{Diagnostic, Fatal, Interpreter, Severity, Site};
-use crate::python::{take_messages, take_pending_outcome, PendingOutcome, PythonTraceback};
+use crate::python::{
+    take_messages, take_pending_outcome, PendingOutcome, PythonStage, PythonTraceback, StepFailure,
+};
 
 impl Interpreter<'_> {
     /// Turns the messages metadata's Python logged into diagnostics.
@@ -123,6 +127,56 @@ impl Interpreter<'_> {
         if !self.state.pylibs.contains(&entry) {
             self.state.pylibs.push(entry);
             self.python.reset();
+        }
+        Ok(())
+    }
+
+    /// A stage for running Python on the whole parse state, if Python runs.
+    pub(crate) fn python_stage(&mut self, prov: Provenance) -> Result<PythonStage, String> {
+        let session = self.python.session(&self.state)?;
+        PythonStage::new(session, prov)
+    }
+
+    /// Runs one Python step on the parse state, if Python runs at all: the
+    /// state moves into the stage's `d` and back, and what the step logged
+    /// or raised is reported at `site` (or in `path`).
+    pub(crate) fn python_step(
+        &mut self,
+        path: &Path,
+        stage: Option<&PythonStage>,
+        site: Option<&Site<'_>>,
+        step: impl FnOnce(&PythonStage) -> Result<(), StepFailure>,
+    ) -> Result<(), Fatal> {
+        let Some(stage) = stage else { return Ok(()) };
+        stage.put(std::mem::take(&mut self.state));
+        let result = step(stage);
+        self.state = stage.take();
+        self.take_python_messages(site, path);
+        result.map_err(|failure| self.python_failed(site, path, failure.message, failure.outcome))
+    }
+
+    /// Registers event handlers, each with its body and event mask from the
+    /// datastore; a handler with no definition is an error. A name already
+    /// registered stays as it was.
+    pub(crate) fn register_handlers(
+        &mut self,
+        path: &Path,
+        stage: Option<&PythonStage>,
+        handlers: &[String],
+    ) -> Result<(), Fatal> {
+        let Some(stage) = stage else { return Ok(()) };
+        for handler in handlers {
+            match stage.register_from(&self.state, handler) {
+                Ok(true) => {}
+                Ok(false) => {
+                    let message = format!("Undefined event handler function '{handler}'");
+                    self.error(None, path, message);
+                    return Err(Fatal);
+                }
+                Err(failure) => {
+                    return Err(self.python_failed(None, path, failure.message, failure.outcome))
+                }
+            }
         }
         Ok(())
     }

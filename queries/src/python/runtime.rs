@@ -4,6 +4,7 @@
 //! variables ignored; then the native module `_rbake` and the embedded
 //! `bb` package, served from the binary by an import hook.
 
+use std::ffi::CString;
 use std::sync::OnceLock;
 
 use pyo3::prelude::*;
@@ -68,12 +69,8 @@ pub(crate) fn runtime(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
         for (name, is_package, relative, source) in EMBEDDED {
             table.set_item(name, (is_package, relative, source))?;
         }
-        let boot = PyModule::from_code(py, c"import sys\n", c"<rbake>/boot.py", c"_rbake_boot")?;
-        py.run(
-            &std::ffi::CString::new(include_str!("boot.py")).expect("no NUL in boot.py"),
-            Some(&boot.dict()),
-            None,
-        )?;
+        let source = CString::new(include_str!("boot.py")).expect("no NUL in boot.py");
+        let boot = PyModule::from_code(py, &source, c"<rbake>/boot.py", c"_rbake_boot")?;
         boot.getattr("install")?.call1((table,))?;
         Ok(py.import("bb._runtime")?.unbind())
     })?;

@@ -125,11 +125,8 @@ impl PythonStage {
     ) -> Result<(), StepFailure> {
         with_python(|py| {
             let run = || -> PyResult<()> {
-                let function = (name, body, file);
-                let functions = PyList::new(py, [function])?;
-                self.session
-                    .bind(py)
-                    .call_method1("run_anonymous", (self.d.bind(py), functions))?;
+                let args = (self.d.bind(py), name, body, file);
+                self.session.bind(py).call_method1("run_function", args)?;
                 Ok(())
             };
             run().map_err(|error| failure(py, &error))

@@ -6,17 +6,14 @@ use std::path::Path;
 
 use crate::datastore::Provenance;
 use crate::eval::{Fatal, Interpreter, Site};
-use crate::python::{PythonStage, StepFailure};
+use crate::python::PythonStage;
 
 /// Finalises the interpreter's datastore. A `SkipRecipe` raised by the
 /// Python on the way leaves its reason in `interpreter.skipped`.
 pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result<(), Fatal> {
     let file = path.to_string_lossy().into_owned();
     let prov = Provenance::internal(file.as_str());
-    let stage = match interpreter.python.session(&interpreter.state) {
-        Ok(session) => PythonStage::new(session, prov.clone()).ok(),
-        Err(_) => None,
-    };
+    let stage = interpreter.python_stage(prov.clone()).ok();
     let stage = stage.as_ref();
     let mut inherits: Vec<String> =
         interpreter.state.deferred_inherits.iter().map(|(classes, ..)| classes.clone()).collect();
@@ -26,8 +23,8 @@ pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result
     // The configuration's handlers are registered already, as they stay
     // registered in BitBake; the recipe's own come after the inherits.
     let config_handlers = interpreter.config_handlers.clone();
-    register_handlers(interpreter, path, stage, &config_handlers)?;
-    python_step(interpreter, path, stage, None, |stage| {
+    interpreter.register_handlers(path, stage, &config_handlers)?;
+    interpreter.python_step(path, stage, None, |stage| {
         stage.fire("RecipePreDeferredInherits", Some(&file), Some(&inherits))
     })?;
     while !interpreter.state.deferred_inherits.is_empty() {
@@ -43,20 +40,20 @@ pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result
         interpreter.inherit(&expanded, None, &origin, true)?;
     }
     let handlers = interpreter.state.handlers.clone();
-    register_handlers(interpreter, path, stage, &handlers)?;
-    python_step(interpreter, path, stage, None, |stage| {
+    interpreter.register_handlers(path, stage, &handlers)?;
+    interpreter.python_step(path, stage, None, |stage| {
         stage.fire("RecipePreFinalise", Some(&file), None)
     })?;
     let python = interpreter.python.evaluator(&interpreter.state);
     if let Err(error) = interpreter.state.datastore.expand_keys_with(&prov, python) {
         return Err(interpreter.expansion_failed(None, path, error));
     }
-    python_step(interpreter, path, stage, None, |stage| {
+    interpreter.python_step(path, stage, None, |stage| {
         stage.fire("RecipePostKeyExpansion", Some(&file), None)
     })?;
     run_anonymous_functions(interpreter, path, stage)?;
     let tasks = interpreter.state.tasks.clone();
-    python_step(interpreter, path, stage, None, |stage| {
+    interpreter.python_step(path, stage, None, |stage| {
         stage.fire("RecipeTaskPreProcess", Some(&file), Some(&tasks))
     })?;
     resolve_virtual_providers(interpreter, path, &prov)?;
@@ -75,52 +72,8 @@ pub(super) fn finalize(interpreter: &mut Interpreter<'_>, path: &Path) -> Result
         .map(|path| crate::eval::normalize(path).to_string_lossy().into_owned())
         .collect();
     interpreter.set_internal("BBINCLUDED", &included.join(" "), path);
-    python_step(interpreter, path, stage, None, |stage| {
-        stage.fire("RecipeParsed", Some(&file), None)
-    })
-}
-
-/// Runs one Python step on the parse state, if Python runs at all.
-fn python_step(
-    interpreter: &mut Interpreter<'_>,
-    path: &Path,
-    stage: Option<&PythonStage>,
-    site: Option<&Site<'_>>,
-    step: impl FnOnce(&PythonStage) -> Result<(), StepFailure>,
-) -> Result<(), Fatal> {
-    let Some(stage) = stage else { return Ok(()) };
-    stage.put(std::mem::take(&mut interpreter.state));
-    let result = step(stage);
-    interpreter.state = stage.take();
-    interpreter.take_python_messages(site, path);
-    result
-        .map_err(|failure| interpreter.python_failed(site, path, failure.message, failure.outcome))
-}
-
-/// Registers event handlers, each with its body and event mask from the
-/// datastore; a handler with no definition is an error. A name already
-/// registered stays as it was.
-fn register_handlers(
-    interpreter: &mut Interpreter<'_>,
-    path: &Path,
-    stage: Option<&PythonStage>,
-    handlers: &[String],
-) -> Result<(), Fatal> {
-    let Some(stage) = stage else { return Ok(()) };
-    for handler in handlers {
-        match stage.register_from(&interpreter.state, handler) {
-            Ok(true) => {}
-            Ok(false) => {
-                let message = format!("Undefined event handler function '{handler}'");
-                interpreter.error(None, path, message);
-                return Err(Fatal);
-            }
-            Err(failure) => {
-                return Err(interpreter.python_failed(None, path, failure.message, failure.outcome))
-            }
-        }
-    }
-    Ok(())
+    interpreter
+        .python_step(path, stage, None, |stage| stage.fire("RecipeParsed", Some(&file), None))
 }
 
 /// Runs the anonymous functions in the order they were read; the first
@@ -138,7 +91,7 @@ fn run_anonymous_functions(
         let file_name = file.as_str().into();
         let site =
             Site { path: &function.file, file_name: &file_name, statement: function.statement };
-        python_step(interpreter, path, stage, Some(&site), |stage| {
+        interpreter.python_step(path, stage, Some(&site), |stage| {
             stage.run_anonymous(&name, &function.code, &file)
         })?;
     }
