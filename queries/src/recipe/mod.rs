@@ -16,8 +16,10 @@ use crate::files::Db;
 use crate::recipes::recipe_set;
 
 mod finalize;
+mod info;
 
 use finalize::finalize;
+pub use info::{explode_deps, RecipeInfo, TaskInfo};
 
 /// A recipe file, as a query key.
 #[salsa::interned(debug)]
@@ -34,6 +36,8 @@ pub struct Variant {
     pub state: ParseState,
     /// The reason a `SkipRecipe` raised during finalisation gave.
     pub skipped: Option<String>,
+    /// What the planner reads from this datastore.
+    pub info: RecipeInfo,
 }
 
 /// A parsed recipe: its variants, in BitBake's order, and what went wrong.
@@ -110,8 +114,10 @@ pub(crate) fn parse_with(
         // the unfinalised datastore, marked skipped with Python's `True`.
         if interpreter.skipped.take().is_some() {
             let state = std::mem::take(&mut interpreter.state);
+            let python = interpreter.python.evaluator(&state);
+            let info = RecipeInfo::read(&state, python, Some("True"), &path);
             let skipped = Some("True".to_owned());
-            parsed.variants.push(Variant { name: String::new(), state, skipped });
+            parsed.variants.push(Variant { name: String::new(), state, skipped, info });
         } else {
             parsed.failed = true;
         }
@@ -153,7 +159,9 @@ fn multi_finalize<'db>(
             }
         }
     }
-    variants.push(Variant { name: String::new(), state: main, skipped: main_skipped });
+    let python = interpreter.python.evaluator(&main);
+    let info = RecipeInfo::read(&main, python, main_skipped.as_deref(), path);
+    variants.push(Variant { name: String::new(), state: main, skipped: main_skipped, info });
     // BitBake keys the variants by name, so a repeated name counts once.
     let mut extensions: Vec<&str> = Vec::new();
     for extension in extended.split_whitespace() {
@@ -175,7 +183,6 @@ fn multi_finalize<'db>(
         interpreter.class_type = ClassType::Recipe;
         interpreter.base_depends = config.state.depends.clone();
         interpreter.config_handlers = config.state.handlers.clone();
-        interpreter.config_handlers = config.state.handlers.clone();
         interpreter.diagnostics = diagnostics;
         if class == extension {
             interpreter.set_internal("PN", &format!("{pn}-{extension}"), path);
@@ -186,7 +193,9 @@ fn multi_finalize<'db>(
         interpreter.state.deferred_inherits.push((class.to_owned(), path.to_path_buf(), 0));
         let skipped = finalize_variant(interpreter, path)?;
         let state = interpreter.state.clone();
-        variants.push(Variant { name: extension.to_owned(), state, skipped });
+        let python = interpreter.python.evaluator(&state);
+        let info = RecipeInfo::read(&state, python, skipped.as_deref(), path);
+        variants.push(Variant { name: extension.to_owned(), state, skipped, info });
     }
     Ok(())
 }
