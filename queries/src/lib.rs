@@ -12,6 +12,7 @@ pub mod glob;
 pub mod lower;
 pub mod multiconfig;
 pub mod os_system;
+pub mod plan;
 pub mod python;
 pub mod recipe;
 pub mod recipes;

@@ -32,7 +32,17 @@ pub struct RecipeSet {
     /// The BBFILES patterns in priority order, which BitBake stores as
     /// BBFILES_PRIORITIZED for the recipes to see.
     pub prioritized_patterns: String,
+    /// The layers in BitBake's priority table order.
+    pub layers: Vec<LayerInfo>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A layer (collection): its name, BBFILE_PATTERN and priority.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LayerInfo {
+    pub name: String,
+    pub pattern: String,
+    pub priority: i64,
 }
 
 /// A layer's entry in the priority table.
@@ -54,6 +64,14 @@ pub fn recipe_set(db: &dyn Db, invocation: Invocation) -> RecipeSet {
     let mut set = RecipeSet::default();
     let origin = invocation.cwd(db).join("<configuration>");
     let layers = layer_table(datastore, &mut set.diagnostics, &origin);
+    set.layers = layers
+        .iter()
+        .map(|layer| LayerInfo {
+            name: layer.name.clone(),
+            pattern: layer.source.clone(),
+            priority: layer.priority,
+        })
+        .collect();
     let priority_of = |path: &str| -> (i64, Option<String>) {
         layers
             .iter()

@@ -10,6 +10,7 @@
 
 mod datasmart;
 mod errors;
+mod extra_depends;
 mod native;
 mod runtime;
 mod session;
@@ -17,6 +18,7 @@ mod slot;
 mod stage;
 
 pub use datasmart::DataSmart;
+pub use extra_depends::run_extra_depends;
 pub use session::{take_messages, Message, PythonSession, PythonTraceback};
 pub(crate) use session::{take_pending_outcome, PendingOutcome};
 pub(crate) use slot::PythonSlot;
