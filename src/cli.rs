@@ -48,6 +48,63 @@ pub enum Command {
     Parse(ParseArgs),
     /// Print every variable with its history, like `bitbake -e`.
     Env(EnvArgs),
+    /// Write the task graph of targets, like `bitbake -g`.
+    Graph(GraphArgs),
+    /// Print the tasks targets need, in batches that can run in parallel.
+    Plan(PlanArgs),
+    /// Print each recipe's latest and preferred versions, like `bitbake -s`.
+    ShowVersions,
+    /// List recipes by layer, like `bitbake-layers show-recipes`.
+    ShowRecipes(ShowRecipesArgs),
+    /// List appends by recipe, like `bitbake-layers show-appends`.
+    ShowAppends,
+    /// List the layers, like `bitbake-layers show-layers`.
+    ShowLayers,
+}
+
+/// Targets and the options that choose their tasks, as BitBake takes them.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// Recipes or provided names, `world`, `mc:NAME:TARGET`, or
+    /// `TARGET:do_task`.
+    #[arg(required = true)]
+    pub targets: Vec<String>,
+    /// The task to run for each target (default: BB_DEFAULT_TASK).
+    #[arg(short = 'c', long = "cmd", value_name = "TASK")]
+    pub task: Option<String>,
+    /// Run this task in every recipe of the graph (repeatable).
+    #[arg(long, value_name = "TASK")]
+    pub runall: Vec<String>,
+    /// Run only this task (and what it needs) of the graph (repeatable).
+    #[arg(long, value_name = "TASK")]
+    pub runonly: Vec<String>,
+    /// Assume this name is provided (repeatable), as ASSUME_PROVIDED.
+    #[arg(short = 'I', long = "ignore-deps", value_name = "NAME")]
+    pub ignore_deps: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    /// Print the graph as JSON instead of writing the files.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowRecipesArgs {
+    /// Only recipes whose PN matches one of these shell patterns.
+    pub pnspec: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -4,9 +4,11 @@ mod cli;
 mod dump_cmd;
 mod env_cmd;
 mod getvar_cmd;
+mod graph_cmd;
 mod output;
 mod parse_cmd;
 mod recipes_cmd;
+mod show_cmd;
 mod syntax_cmd;
 mod workspace;
 
@@ -29,6 +31,12 @@ fn main() -> ExitCode {
         cli::Command::Recipes(args) => recipes_cmd::run(&cli.global, &args),
         cli::Command::Parse(args) => parse_cmd::run(&cli.global, &args),
         cli::Command::Env(args) => env_cmd::run(&cli.global, &args),
+        cli::Command::Graph(args) => graph_cmd::run_graph(&cli.global, &args),
+        cli::Command::Plan(args) => graph_cmd::run_plan(&cli.global, &args),
+        cli::Command::ShowVersions => show_cmd::show_versions(&cli.global),
+        cli::Command::ShowRecipes(args) => show_cmd::show_recipes(&cli.global, &args),
+        cli::Command::ShowAppends => show_cmd::show_appends(&cli.global),
+        cli::Command::ShowLayers => show_cmd::show_layers(&cli.global),
     };
     // A failed command has already said why.
     outcome.unwrap_or(ExitCode::FAILURE)

@@ -123,3 +123,14 @@ pub fn process_env() -> Vec<(String, String)> {
     env.sort();
     env
 }
+
+/// Writes `path` whole or not at all: a temporary file beside it, renamed
+/// over it once written.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.rbake-{}", std::process::id()));
+    std::fs::write(&temporary, contents)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}

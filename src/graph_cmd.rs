@@ -1,0 +1,174 @@
+//! `rbake graph` and `rbake plan`: the task graph of some targets, written
+//! as `bitbake -g` writes it (`task-depends.dot` and `pn-buildlist` in the
+//! working directory), or the plan printed batch by batch.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use rbake_queries::plan::{plan, Level, Message, Plan, PlanOutcome, PlanRequest};
+use serde_json::json;
+
+use crate::cli::{GlobalArgs, GraphArgs, PlanArgs, TargetArgs};
+use crate::outln;
+use crate::output::Output;
+use crate::workspace::{process_env, write_atomically, Failed, Workspace};
+
+/// Prints the messages as BitBake's console does; returns whether any is
+/// an error.
+pub fn report_messages(messages: &[Message]) -> bool {
+    for message in messages {
+        let level = match message.level {
+            Level::Note => "NOTE",
+            Level::Warning => "WARNING",
+            Level::Error => "ERROR",
+        };
+        eprintln!("{level}: {}", message.text);
+    }
+    messages.iter().any(|message| message.level == Level::Error)
+}
+
+/// The plan for the targets, after its messages are printed.
+fn plan_for<'w>(
+    workspace: &'w Workspace,
+    targets: &TargetArgs,
+    allow_incomplete: bool,
+) -> (&'w PlanOutcome, bool) {
+    let request = PlanRequest::new(
+        &workspace.db,
+        targets.targets.clone(),
+        targets.task.clone(),
+        targets.runall.clone(),
+        targets.runonly.clone(),
+        targets.ignore_deps.clone(),
+        allow_incomplete,
+    );
+    let outcome = plan(&workspace.db, workspace.invocation, request);
+    let errors = report_messages(&outcome.messages);
+    (outcome, errors)
+}
+
+pub fn run_graph(global: &GlobalArgs, args: &GraphArgs) -> Result<ExitCode, Failed> {
+    let workspace = Workspace::open(global, process_env())?;
+    workspace.checked_config()?;
+    let (outcome, errors) = plan_for(&workspace, &args.targets, true);
+    let Some(plan) = &outcome.plan else { return Err(Failed) };
+    if args.json {
+        outln!(
+            Output::new(),
+            "{}",
+            serde_json::to_string_pretty(&graph_json(plan)).unwrap_or_default()
+        );
+    } else {
+        let cwd = std::env::current_dir().map_err(|error| {
+            eprintln!("error: {error}");
+            Failed
+        })?;
+        write_graph_files(plan, &cwd)?;
+        eprintln!("NOTE: PN build list saved to 'pn-buildlist'");
+        eprintln!("NOTE: Task dependencies saved to 'task-depends.dot'");
+    }
+    Ok(if errors { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Writes `pn-buildlist` (when there are recipes) and `task-depends.dot`
+/// into `dir`, each replaced whole.
+fn write_graph_files(plan: &Plan, dir: &Path) -> Result<(), Failed> {
+    let write = |name: &str, text: &str| {
+        write_atomically(&dir.join(name), text.as_bytes()).map_err(|error| {
+            eprintln!("error: cannot write {}: {error}", dir.join(name).display());
+            Failed
+        })
+    };
+    let pns = plan.pn_buildlist();
+    if !pns.is_empty() {
+        write("pn-buildlist", &format!("{}\n", pns.join("\n")))?;
+    }
+    write("task-depends.dot", &dot_text(plan))
+}
+
+/// The task graph in BitBake's dot layout: nodes sorted by name, each
+/// followed by its sorted edges.
+fn dot_text(plan: &Plan) -> String {
+    let mut nodes: Vec<(String, usize)> =
+        plan.tasks.iter().enumerate().map(|(index, task)| (task.dot_name(), index)).collect();
+    nodes.sort();
+    nodes.dedup_by(|a, b| a.0 == b.0);
+    let mut text = String::from("digraph depends {\n");
+    for (name, index) in nodes {
+        let task = &plan.tasks[index];
+        let label =
+            format!("{} {}\\n{}\\n{}", task.pn_with_mc(), task.task, task.version, task.fn_name);
+        text.push_str(&format!("\"{name}\" [label=\"{label}\"]\n"));
+        let mut deps: Vec<String> =
+            task.depends.iter().map(|&dep| plan.tasks[dep].dot_name()).collect();
+        deps.sort();
+        for dep in deps {
+            text.push_str(&format!("\"{name}\" -> \"{dep}\"\n"));
+        }
+    }
+    text.push_str("}\n");
+    text
+}
+
+fn graph_json(plan: &Plan) -> serde_json::Value {
+    let tasks: Vec<_> = plan
+        .tasks
+        .iter()
+        .map(|task| {
+            let mut depends: Vec<String> =
+                task.depends.iter().map(|&dep| plan.tasks[dep].dot_name()).collect();
+            depends.sort();
+            json!({
+                "name": task.dot_name(),
+                "pn": task.pn_with_mc(),
+                "task": task.task,
+                "version": task.version,
+                "file": task.fn_name,
+                "depends": depends,
+            })
+        })
+        .collect();
+    json!({ "pn_buildlist": plan.pn_buildlist(), "tasks": tasks })
+}
+
+pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed> {
+    let workspace = Workspace::open(global, process_env())?;
+    workspace.checked_config()?;
+    let (outcome, errors) = plan_for(&workspace, &args.targets, false);
+    let Some(plan) = &outcome.plan else { return Err(Failed) };
+    let mut out = Output::new();
+    if args.json {
+        let batches: Vec<Vec<&str>> = plan
+            .batches
+            .iter()
+            .map(|batch| batch.iter().map(|&index| plan.tasks[index].tid.as_str()).collect())
+            .collect();
+        let tasks: Vec<_> = plan
+            .tasks
+            .iter()
+            .map(|task| {
+                let depends: Vec<&str> =
+                    task.depends.iter().map(|&dep| plan.tasks[dep].tid.as_str()).collect();
+                json!({ "id": task.tid, "pn": task.pn_with_mc(), "task": task.task,
+                        "version": task.version, "depends": depends })
+            })
+            .collect();
+        let document = json!({ "tasks": tasks, "batches": batches });
+        outln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+    } else {
+        for (number, batch) in plan.batches.iter().enumerate() {
+            outln!(out, "batch {} ({} tasks)", number + 1, batch.len());
+            for &index in batch {
+                let task = &plan.tasks[index];
+                outln!(out, "  {}:{}", task.pn_with_mc(), task.task);
+            }
+        }
+        let recipes = plan.pn_buildlist().len();
+        eprintln!(
+            "{} tasks of {recipes} recipes, in {} batches",
+            plan.tasks.len(),
+            plan.batches.len()
+        );
+    }
+    Ok(if errors { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}

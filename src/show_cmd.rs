@@ -1,0 +1,172 @@
+//! `rbake show-versions`, `show-recipes`, `show-appends` and
+//! `show-layers`: the tables `bitbake -s` and `bitbake-layers` print, in
+//! their layouts.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use rbake_queries::multiconfig::Multiconfig;
+use rbake_queries::plan::cache::provider_index;
+use rbake_queries::plan::find_versions;
+use rbake_queries::recipes::recipe_set;
+
+use crate::cli::{GlobalArgs, ShowRecipesArgs};
+use crate::graph_cmd::report_messages;
+use crate::outln;
+use crate::output::Output;
+use crate::workspace::{process_env, Failed, Workspace};
+
+fn open(global: &GlobalArgs) -> Result<Workspace, Failed> {
+    let workspace = Workspace::open(global, process_env())?;
+    workspace.checked_config()?;
+    Ok(workspace)
+}
+
+pub fn show_versions(global: &GlobalArgs) -> Result<ExitCode, Failed> {
+    let workspace = open(global)?;
+    let (rows, messages) = find_versions(&workspace.db, workspace.invocation);
+    let errors = report_messages(&messages);
+    let mut out = Output::new();
+    let row = |a: &str, b: &str, c: &str, d: &str| format!("{a:<35} {b:>25} {c:>25} {d:>25}");
+    outln!(
+        out,
+        "{}",
+        row("Recipe Name", "Latest Version", "Preferred Version", "Required Version")
+    );
+    outln!(
+        out,
+        "{}\n",
+        row("===========", "==============", "=================", "================")
+    );
+    for version in &rows {
+        outln!(out, "{}", row(&version.pn, &version.latest, &version.preferred, &version.required));
+    }
+    Ok(if errors { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// A version as bitbake-layers writes it: `PE:PV-PR`, leaving out what is
+/// empty.
+fn version_text(pe: &str, pv: &str) -> String {
+    if pe.is_empty() {
+        pv.to_owned()
+    } else {
+        format!("{pe}:{pv}")
+    }
+}
+
+/// Whether `name` matches the shell pattern `pattern` (`*`, `?`).
+fn shell_match(pattern: &str, name: &str) -> bool {
+    let source = regex::escape(pattern).replace(r"\*", ".*").replace(r"\?", ".");
+    regex::Regex::new(&format!("^(?:{source})$")).is_ok_and(|re| re.is_match(name))
+}
+
+pub fn show_recipes(global: &GlobalArgs, args: &ShowRecipesArgs) -> Result<ExitCode, Failed> {
+    let workspace = open(global)?;
+    let db = &workspace.db;
+    let set = recipe_set(db, workspace.invocation);
+    let layer_of = |path: &Path| {
+        let file = set.recipes.iter().find(|file| file.path == path);
+        file.and_then(|file| file.layer.clone()).unwrap_or_else(|| "?".to_owned())
+    };
+    let index = provider_index(db, workspace.invocation, Multiconfig::new(db, String::new()));
+    let (rows, messages) = find_versions(db, workspace.invocation);
+    report_messages(&messages);
+    let mut out = Output::new();
+    let title = if args.pnspec.is_empty() { "Available recipes:" } else { "Matching recipes:" };
+    let mut listed = false;
+    let mut shown_files: Vec<&Path> = Vec::new();
+    for row in &rows {
+        if !args.pnspec.is_empty() && !args.pnspec.iter().any(|spec| shell_match(spec, &row.pn)) {
+            continue;
+        }
+        let files = &index.by_pn[&row.pn];
+        let chosen = if row.preferred.is_empty() { &row.latest } else { &row.preferred };
+        let preferred = files
+            .iter()
+            .map(|&i| &index.recipes[i])
+            .find(|facts| format!("{}:{}-{}", facts.pe, facts.pv, facts.pr) == *chosen);
+        let Some(preferred) = preferred else { continue };
+        // A variant is listed under its base recipe, when that has a PN.
+        let base_has_pn = index
+            .recipes
+            .iter()
+            .any(|facts| facts.path == preferred.path && facts.variant.is_empty());
+        if !preferred.variant.is_empty() && base_has_pn {
+            continue;
+        }
+        if shown_files.contains(&preferred.path.as_path()) {
+            continue;
+        }
+        if !listed {
+            outln!(out, "=== {title} ===");
+            listed = true;
+        }
+        outln!(out, "{}:", row.pn);
+        let layer = layer_of(&preferred.path);
+        outln!(out, "  {layer:<20} {}", version_text(&preferred.pe, &preferred.pv));
+        for facts in files.iter().map(|&i| &index.recipes[i]) {
+            if facts.path != preferred.path {
+                let layer = layer_of(&facts.path);
+                outln!(out, "  {layer:<20} {}", version_text(&facts.pe, &facts.pv));
+            }
+        }
+        shown_files.push(&preferred.path);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show_appends(global: &GlobalArgs) -> Result<ExitCode, Failed> {
+    let workspace = open(global)?;
+    let set = recipe_set(&workspace.db, workspace.invocation);
+    let mut out = Output::new();
+    outln!(out, "=== Appended recipes ===");
+    let mut by_name: BTreeMap<String, Vec<&Path>> = BTreeMap::new();
+    for file in set.recipes.iter().filter(|file| !file.appends.is_empty()) {
+        let name = file.path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        by_name.entry(name).or_default().extend(file.appends.iter().map(|append| append.as_path()));
+    }
+    if by_name.is_empty() {
+        outln!(out, "No append files found");
+    }
+    for (name, appends) in by_name {
+        outln!(out, "{name}:");
+        for append in appends {
+            outln!(out, "  {}", append.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show_layers(global: &GlobalArgs) -> Result<ExitCode, Failed> {
+    let workspace = open(global)?;
+    let config = workspace.config();
+    let datastore = &config.state.datastore;
+    // Each collection's directory: where the file that added it to
+    // BBFILE_COLLECTIONS lives (`LAYER/conf/layer.conf`).
+    let collections =
+        datastore.get_var("BBFILE_COLLECTIONS", true).ok().flatten().unwrap_or_default();
+    let finals: Vec<&str> = collections.split_whitespace().collect();
+    let mut dirs: BTreeMap<String, String> = BTreeMap::new();
+    let mut set_once = false;
+    for entry in datastore.history("BBFILE_COLLECTIONS") {
+        if entry.flag.is_some() || &*entry.op == "_remove" || (set_once && &*entry.op == "set?") {
+            continue;
+        }
+        set_once = true;
+        let detail = datastore.expand(&entry.detail, None).map(|e| e.value).unwrap_or_default();
+        for item in detail.split_whitespace().filter(|item| finals.contains(item)) {
+            let conf = Path::new(&*entry.file);
+            let dir = conf.parent().and_then(Path::parent).unwrap_or(conf);
+            dirs.entry(item.to_owned()).or_insert_with(|| dir.to_string_lossy().into_owned());
+        }
+    }
+    let mut out = Output::new();
+    outln!(out, "{}  {}  priority", format!("{:<20}", "layer"), format!("{:<70}", "path"));
+    outln!(out, "{}", "=".repeat(104));
+    for layer in &recipe_set(&workspace.db, workspace.invocation).layers {
+        let dir = dirs.get(&layer.name).cloned().unwrap_or_default();
+        outln!(out, "{:<20}  {dir:<70}  {}", layer.name, layer.priority);
+    }
+    Ok(ExitCode::SUCCESS)
+}
