@@ -2,6 +2,7 @@
 
 mod config;
 mod incremental;
+mod plan;
 mod python;
 mod recipe;
 mod recipes;
