@@ -81,6 +81,9 @@ pub struct TargetArgs {
     /// Assume this name is provided (repeatable), as ASSUME_PROVIDED.
     #[arg(short = 'I', long = "ignore-deps", value_name = "NAME")]
     pub ignore_deps: Vec<String>,
+    /// Print how long parsing and then planning took, on standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,10 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
 
+use rbake_queries::multiconfig::{multiconfigs, Multiconfig};
+use rbake_queries::plan::cache::provider_index;
 use rbake_queries::plan::{plan, Level, Message, Plan, PlanOutcome, PlanRequest};
 use serde_json::json;
 
@@ -33,6 +36,16 @@ fn plan_for<'w>(
     targets: &TargetArgs,
     allow_incomplete: bool,
 ) -> (&'w PlanOutcome, bool) {
+    let started = Instant::now();
+    if targets.timings {
+        // Parse every recipe first, so that the plan's time is its own.
+        let db = &workspace.db;
+        let names = multiconfigs(db, workspace.invocation).clone().unwrap_or_default();
+        for mc in std::iter::once(String::new()).chain(names) {
+            provider_index(db, workspace.invocation, Multiconfig::new(db, mc));
+        }
+    }
+    let parsed = started.elapsed();
     let request = PlanRequest::new(
         &workspace.db,
         targets.targets.clone(),
@@ -43,6 +56,11 @@ fn plan_for<'w>(
         allow_incomplete,
     );
     let outcome = plan(&workspace.db, workspace.invocation, request);
+    if targets.timings {
+        let planned = started.elapsed() - parsed;
+        let (parsed, planned) = (parsed.as_secs_f64(), planned.as_secs_f64());
+        eprintln!("timings: parse {parsed:.3} s, plan {planned:.3} s");
+    }
     let errors = report_messages(&outcome.messages);
     (outcome, errors)
 }

@@ -270,6 +270,19 @@ fn add_recursive_dependencies(
         }
         ready = next;
     }
+    // Each recursive task name's task in every recipe, by recipe.
+    let mut task_of: HashMap<&str, Vec<Option<usize>>> = HashMap::new();
+    for names in recursive.values() {
+        for name in names {
+            task_of.entry(name.as_str()).or_insert_with(|| vec![None; fn_count]);
+        }
+    }
+    for id in 0..count {
+        let (_, task) = split_tid(graph.name(id));
+        if let Some(by_fn) = task_of.get_mut(task) {
+            by_fn[graph.fn_of[id]] = Some(id);
+        }
+    }
     loop {
         let mut added = 0;
         for (&id, names) in recursive {
@@ -287,9 +300,8 @@ fn add_recursive_dependencies(
                 fns.union_with(&reached[dep]);
             }
             for fn_id in fns.ones() {
-                let fn_name = graph.fn_ids.get_index(fn_id).map_or("", |(name, _)| name.as_str());
                 for name in names {
-                    let Some(new) = graph.id(&format!("{fn_name}:{name}")) else { continue };
+                    let Some(new) = task_of[name.as_str()][fn_id] else { continue };
                     if new != id && graph.depends[id].insert(new) {
                         added += 1;
                     }
