@@ -290,3 +290,66 @@ pub fn entry_for<'db>(
     let entries = recipe_entries(db, invocation, recipe, mc);
     entries.entries.iter().find(|entry| entry.fn_name == facts.fn_name)
 }
+
+/// BitBake's warning for each layer whose BBFILE_PATTERN matched no
+/// recipe that was parsed (skipped recipes and appends count, unless a
+/// layer that did match covers them), unless its
+/// BBFILE_PATTERN_IGNORE_EMPTY is `1`.
+pub fn collection_warnings(
+    db: &dyn Db,
+    invocation: Invocation,
+    mc: Multiconfig<'_>,
+) -> Vec<super::Message> {
+    let set = recipe_set(db, invocation);
+    let index = provider_index(db, invocation, mc);
+    let layer_of = |path: &Path| {
+        set.recipes.iter().find(|file| file.path == path).and_then(|f| f.layer.as_deref())
+    };
+    let compiled: Vec<(&crate::recipes::LayerInfo, Option<regex::Regex>)> = set
+        .layers
+        .iter()
+        .filter(|layer| !layer.pattern.is_empty())
+        .map(|layer| (layer, regex::Regex::new(&format!("^(?:{})", layer.pattern)).ok()))
+        .collect();
+    let matched: Vec<&str> =
+        index.recipes.iter().filter_map(|facts| layer_of(&facts.path)).collect();
+    let (used, mut unused): (Vec<_>, Vec<_>) =
+        compiled.iter().partition(|(layer, _)| matched.contains(&layer.name.as_str()));
+    if !unused.is_empty() {
+        let mut seen: Vec<&Path> = index.recipes.iter().map(|facts| facts.path.as_path()).collect();
+        seen.extend(set.recipes.iter().map(|file| file.path.as_path()));
+        seen.extend(set.recipes.iter().flat_map(|file| file.appends.iter().map(PathBuf::as_path)));
+        seen.extend(set.dangling_appends.iter().map(PathBuf::as_path));
+        let parsed_with_layer: Vec<&Path> = index
+            .recipes
+            .iter()
+            .filter(|facts| layer_of(&facts.path).is_some())
+            .map(|facts| facts.path.as_path())
+            .collect();
+        seen.retain(|path| !parsed_with_layer.contains(path));
+        let matches = |re: &Option<regex::Regex>, path: &Path| {
+            re.as_ref().is_some_and(|re| re.is_match(&path.to_string_lossy()))
+        };
+        unused.retain(|(_, re)| {
+            !seen
+                .iter()
+                .any(|path| matches(re, path) && !used.iter().any(|(_, used)| matches(used, path)))
+        });
+    }
+    let config = &mc_config(db, invocation, mc).state.datastore;
+    let mc_name = if mc.name(db).is_empty() { "default" } else { mc.name(db).as_str() };
+    unused
+        .into_iter()
+        .filter(|(layer, _)| {
+            let ignore =
+                config.get_var(&format!("BBFILE_PATTERN_IGNORE_EMPTY_{}", layer.name), true);
+            ignore.ok().flatten().as_deref() != Some("1")
+        })
+        .map(|(layer, _)| {
+            super::Message::warning(format!(
+                "No bb files in {mc_name} matched BBFILE_PATTERN_{} '{}'",
+                layer.name, layer.pattern
+            ))
+        })
+        .collect()
+}

@@ -311,11 +311,84 @@ fn check_multiple_providers(
                 }
                 pns.push(pn);
             }
-            messages.push(Message::error(format!(
-                "Multiple .bb files are due to be built which each provide {name}:\n  {}",
-                providers.join("\n  ")
-            )));
+            messages.push(Message::error(multiple_providers_text(index, tasks, name, &providers)));
         }
     }
     Ok(())
+}
+
+/// BitBake's explanation of two recipes providing one name: the tasks
+/// that depend on each alone, and what each alone provides.
+fn multiple_providers_text(
+    index: &super::cache::ProviderIndex,
+    tasks: &[PlannedTask],
+    name: &str,
+    providers: &[&str],
+) -> String {
+    let mut text = format!(
+        "Multiple .bb files are due to be built which each provide {name}:\n  {}",
+        providers.join("\n  ")
+    );
+    text.push_str("\nA list of tasks depending on these providers is shown and may help explain where the dependency comes from.");
+    let mut dependees: Vec<BTreeSet<&str>> = Vec::new();
+    for provider in providers {
+        let mut set = BTreeSet::new();
+        for task in tasks.iter().filter(|task| task.fn_name != *provider) {
+            if task.depends.iter().any(|&dep| tasks[dep].fn_name == *provider) {
+                set.insert(task.tid.as_str());
+            }
+        }
+        dependees.push(set);
+    }
+    let common = common_part(&dependees);
+    for (provider, set) in providers.iter().zip(&dependees) {
+        let unique: Vec<&str> = set.difference(&common).copied().collect();
+        text.push_str(&format!("\n{provider} has unique dependees:\n  {}", unique.join("\n  ")));
+    }
+    text.push_str("\nIt could be that one recipe provides something the other doesn't and should. The following provider and runtime provider differences may be helpful.");
+    let facts: Vec<_> = providers.iter().map(|provider| index.get(provider)).collect();
+    let provides: Vec<BTreeSet<&str>> = facts
+        .iter()
+        .map(|facts| {
+            facts.map(|f| f.provides.iter().map(String::as_str).collect()).unwrap_or_default()
+        })
+        .collect();
+    let rprovides: Vec<BTreeSet<&str>> = facts
+        .iter()
+        .map(|facts| {
+            facts
+                .map(|f| {
+                    f.rprovides
+                        .iter()
+                        .chain(&f.packages)
+                        .chain(&f.packages_dynamic)
+                        .map(String::as_str)
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let (common_provides, common_rprovides) = (common_part(&provides), common_part(&rprovides));
+    for (position, provider) in providers.iter().enumerate() {
+        let unique: Vec<&str> = provides[position].difference(&common_provides).copied().collect();
+        text.push_str(&format!("\n{provider} has unique provides:\n  {}", unique.join("\n  ")));
+        let unique: Vec<&str> =
+            rprovides[position].difference(&common_rprovides).copied().collect();
+        text.push_str(&format!("\n{provider} has unique rprovides:\n  {}", unique.join("\n  ")));
+    }
+    text
+}
+
+/// What every set shares, as BitBake computes it: an empty set met along
+/// the way is replaced by the next rather than emptying the result.
+fn common_part<'a>(sets: &[BTreeSet<&'a str>]) -> BTreeSet<&'a str> {
+    let mut common: BTreeSet<&str> = BTreeSet::new();
+    for set in sets {
+        if common.is_empty() {
+            common = set.clone();
+        } else {
+            common = common.intersection(set).copied().collect();
+        }
+    }
+    common
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::cache::{mc_config, provider_index};
+use super::cache::{collection_warnings, mc_config, provider_index};
 use super::lookup::Lookup;
 use super::providers::{find_latest, find_preferred, provider_settings, sort_priorities};
 use super::runqueue::{prepare, Restrictions, RunTarget};
@@ -49,6 +49,7 @@ pub(super) fn plan(db: &dyn Db, invocation: Invocation, request: PlanRequest<'_>
         }
         let settings = provider_settings(db, invocation, lookup.mc);
         messages.extend(settings.messages.iter().cloned());
+        messages.extend(collection_warnings(db, invocation, lookup.mc));
     }
     if failed {
         return PlanOutcome { plan: None, messages };
@@ -258,7 +259,7 @@ pub fn find_versions(db: &dyn Db, invocation: Invocation) -> (Vec<VersionRow>, V
     let mc = Multiconfig::new(db, String::new());
     let index = provider_index(db, invocation, mc);
     let settings = provider_settings(db, invocation, mc);
-    let mut messages = Vec::new();
+    let mut messages = collection_warnings(db, invocation, mc);
     let mut rows = Vec::new();
     for pn in index.pns() {
         let grouped = sort_priorities(index, &index.by_pn[pn]);
