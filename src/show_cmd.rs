@@ -65,55 +65,95 @@ pub fn show_recipes(global: &GlobalArgs, args: &ShowRecipesArgs) -> Result<ExitC
     let workspace = open(global)?;
     let db = &workspace.db;
     let set = recipe_set(db, workspace.invocation);
-    let layer_of = |path: &Path| {
-        let file = set.recipes.iter().find(|file| file.path == path);
-        file.and_then(|file| file.layer.clone()).unwrap_or_else(|| "?".to_owned())
+    // bitbake-layers names a layer by its directory.
+    let dirs = collection_dirs(&workspace);
+    let layer_of = |path: &str| {
+        let file = set.recipes.iter().find(|file| file.path == Path::new(path));
+        let dir = file.and_then(|file| file.layer.as_ref()).and_then(|layer| dirs.get(layer));
+        let name =
+            dir.and_then(|dir| Path::new(dir).file_name()).map(|name| name.to_string_lossy());
+        name.map_or_else(|| "?".to_owned(), |name| name.into_owned())
     };
     let index = provider_index(db, workspace.invocation, Multiconfig::new(db, String::new()));
     let (rows, messages) = find_versions(db, workspace.invocation);
     report_messages(&messages);
+    // PN -> (version text, file) of the preferred version, and of every
+    // provider; skipped recipes are guessed from their file names.
+    let mut preferred: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut providers: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for row in &rows {
+        if let Some(facts) = index.get(&row.chosen_fn) {
+            preferred.insert(
+                row.pn.clone(),
+                (version_text(&facts.pe, &facts.pv), row.chosen_fn.clone()),
+            );
+        }
+    }
+    for facts in &index.recipes {
+        let entry = (version_text(&facts.pe, &facts.pv), facts.fn_name.clone());
+        providers.entry(facts.pn.clone()).or_default().push(entry);
+    }
+    let mut skipped: BTreeMap<&str, &str> = BTreeMap::new();
+    for facts in &index.skipped {
+        skipped.insert(&facts.fn_name, facts.skipped.as_deref().unwrap_or_default());
+        let stem = facts.path.file_stem().unwrap_or_default().to_string_lossy();
+        let mut parts = stem.split('_');
+        let pn = parts.next().unwrap_or_default().to_owned();
+        let version = parts.next().unwrap_or("unknown").to_owned();
+        providers.entry(pn.clone()).or_default().push((version.clone(), facts.fn_name.clone()));
+        preferred.entry(pn).or_insert((version, facts.fn_name.clone()));
+    }
+    let suffix = |file: &str| {
+        skipped.get(file).map(|reason| format!(" (skipped: {reason})")).unwrap_or_default()
+    };
     let mut out = Output::new();
     let title = if args.pnspec.is_empty() { "Available recipes:" } else { "Matching recipes:" };
     let mut listed = false;
-    let mut shown_files: Vec<&Path> = Vec::new();
-    for row in &rows {
-        if !args.pnspec.is_empty() && !args.pnspec.iter().any(|spec| shell_match(spec, &row.pn)) {
+    let mut shown: Vec<String> = Vec::new();
+    for (pn, (version, file)) in &preferred {
+        if !args.pnspec.is_empty() && !args.pnspec.iter().any(|spec| shell_match(spec, pn)) {
             continue;
         }
-        let files = &index.by_pn[&row.pn];
-        let chosen = if row.preferred.is_empty() { &row.latest } else { &row.preferred };
-        let preferred = files
-            .iter()
-            .map(|&i| &index.recipes[i])
-            .find(|facts| format!("{}:{}-{}", facts.pe, facts.pv, facts.pr) == *chosen);
-        let Some(preferred) = preferred else { continue };
-        // A variant is listed under its base recipe, when that has a PN.
-        let base_has_pn = index
-            .recipes
-            .iter()
-            .any(|facts| facts.path == preferred.path && facts.variant.is_empty());
-        if !preferred.variant.is_empty() && base_has_pn {
+        let (real, variant) = real_file(file);
+        // A variant is listed under its base recipe, when that parsed.
+        if variant && index.get(&real).is_some() {
             continue;
         }
-        if shown_files.contains(&preferred.path.as_path()) {
+        if shown.contains(&real) {
             continue;
         }
         if !listed {
             outln!(out, "=== {title} ===");
             listed = true;
         }
-        outln!(out, "{}:", row.pn);
-        let layer = layer_of(&preferred.path);
-        outln!(out, "  {layer:<20} {}", version_text(&preferred.pe, &preferred.pv));
-        for facts in files.iter().map(|&i| &index.recipes[i]) {
-            if facts.path != preferred.path {
-                let layer = layer_of(&facts.path);
-                outln!(out, "  {layer:<20} {}", version_text(&facts.pe, &facts.pv));
+        outln!(out, "{pn}:");
+        outln!(out, "  {:<20} {version}{}", layer_of(&real), suffix(&real));
+        for (other_version, other) in providers.get(pn).into_iter().flatten() {
+            let (other_real, _) = real_file(other);
+            if other_real != real {
+                outln!(
+                    out,
+                    "  {:<20} {other_version}{}",
+                    layer_of(&other_real),
+                    suffix(&other_real)
+                );
             }
         }
-        shown_files.push(&preferred.path);
+        shown.push(real);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A BitBake file name without its `virtual:VARIANT:` prefix, and whether
+/// it had one.
+fn real_file(file: &str) -> (String, bool) {
+    match file.strip_prefix("virtual:") {
+        Some(rest) => {
+            let path = rest.find(":/").map_or(rest, |at| &rest[at + 1..]);
+            (path.to_owned(), true)
+        }
+        None => (file.to_owned(), false),
+    }
 }
 
 pub fn show_appends(global: &GlobalArgs) -> Result<ExitCode, Failed> {
@@ -140,10 +180,22 @@ pub fn show_appends(global: &GlobalArgs) -> Result<ExitCode, Failed> {
 
 pub fn show_layers(global: &GlobalArgs) -> Result<ExitCode, Failed> {
     let workspace = open(global)?;
-    let config = workspace.config();
-    let datastore = &config.state.datastore;
-    // Each collection's directory: where the file that added it to
-    // BBFILE_COLLECTIONS lives (`LAYER/conf/layer.conf`).
+    let dirs = collection_dirs(&workspace);
+    let mut out = Output::new();
+    outln!(out, "{}  {}  priority", format!("{:<20}", "layer"), format!("{:<70}", "path"));
+    outln!(out, "{}", "=".repeat(104));
+    for layer in &recipe_set(&workspace.db, workspace.invocation).layers {
+        let dir = dirs.get(&layer.name).cloned().unwrap_or_default();
+        outln!(out, "{:<20}  {dir:<70}  {}", layer.name, layer.priority);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each collection's directory: where the file that added it to
+/// BBFILE_COLLECTIONS lives (`LAYER/conf/layer.conf`), as bitbake-layers
+/// finds it from the variable's history.
+fn collection_dirs(workspace: &Workspace) -> BTreeMap<String, String> {
+    let datastore = &workspace.config().state.datastore;
     let collections =
         datastore.get_var("BBFILE_COLLECTIONS", true).ok().flatten().unwrap_or_default();
     let finals: Vec<&str> = collections.split_whitespace().collect();
@@ -161,12 +213,5 @@ pub fn show_layers(global: &GlobalArgs) -> Result<ExitCode, Failed> {
             dirs.entry(item.to_owned()).or_insert_with(|| dir.to_string_lossy().into_owned());
         }
     }
-    let mut out = Output::new();
-    outln!(out, "{}  {}  priority", format!("{:<20}", "layer"), format!("{:<70}", "path"));
-    outln!(out, "{}", "=".repeat(104));
-    for layer in &recipe_set(&workspace.db, workspace.invocation).layers {
-        let dir = dirs.get(&layer.name).cloned().unwrap_or_default();
-        outln!(out, "{:<20}  {dir:<70}  {}", layer.name, layer.priority);
-    }
-    Ok(ExitCode::SUCCESS)
+    dirs
 }

@@ -251,6 +251,8 @@ pub struct VersionRow {
     /// Empty when it equals the latest, or when a required version is set.
     pub preferred: String,
     pub required: String,
+    /// The file of the version chosen (preferred, else latest).
+    pub chosen_fn: String,
 }
 
 /// The rows of `bitbake -s` for the default multiconfig, sorted by PN;
@@ -274,8 +276,13 @@ pub fn find_versions(db: &dyn Db, invocation: Invocation) -> (Vec<VersionRow>, V
         let latest_text = version(latest).unwrap_or_default();
         let chosen = if preferred.required { preferred.file } else { preferred.file.or(latest) };
         let chosen_text = version(chosen).unwrap_or_default();
-        let mut row =
-            VersionRow { pn: pn.to_owned(), latest: latest_text, ..VersionRow::default() };
+        let chosen_fn = chosen.or(latest).map(|file| index.recipes[file].fn_name.clone());
+        let mut row = VersionRow {
+            pn: pn.to_owned(),
+            latest: latest_text,
+            chosen_fn: chosen_fn.unwrap_or_default(),
+            ..VersionRow::default()
+        };
         if preferred.required {
             match chosen {
                 Some(_) => row.required = chosen_text,
