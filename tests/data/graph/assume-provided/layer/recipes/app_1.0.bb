@@ -1,0 +1,2 @@
+DEPENDS = "lib bison-native somedep"
+RDEPENDS:${PN} = "hostperl"

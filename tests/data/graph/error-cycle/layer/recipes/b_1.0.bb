@@ -1,0 +1,1 @@
+do_fetch[depends] = "a:do_unpack"

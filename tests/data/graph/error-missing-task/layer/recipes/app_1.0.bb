@@ -1,0 +1,2 @@
+DEPENDS = "lib"
+do_compile[depends] = "lib:do_nosuchtask"

@@ -1,0 +1,3 @@
+# Bootstraps from the newer foo.
+PROVIDES = "oldfoo"
+DEPENDS = "foo"

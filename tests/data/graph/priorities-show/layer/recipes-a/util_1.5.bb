@@ -1,0 +1,1 @@
+# util 1.5, in collection a, preferred.

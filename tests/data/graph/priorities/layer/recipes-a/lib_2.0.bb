@@ -1,0 +1,1 @@
+# lib 2.0, in the lower-priority collection a.

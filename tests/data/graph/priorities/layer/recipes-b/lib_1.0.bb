@@ -1,0 +1,1 @@
+# lib 1.0, in collection b, which has the higher priority.

@@ -1,0 +1,2 @@
+RDEPENDS:${PN} = "libgl fonts-extra libfoo-plugin-png shell"
+RRECOMMENDS:${PN} = "docs"

@@ -1,0 +1,2 @@
+# Recipe-wide RPROVIDES.
+RPROVIDES = "shell"

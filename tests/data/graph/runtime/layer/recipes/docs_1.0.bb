@@ -1,0 +1,1 @@
+# Only recommended by app.

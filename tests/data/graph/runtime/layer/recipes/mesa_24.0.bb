@@ -1,0 +1,2 @@
+PACKAGES = "${PN} libgl-mesa ${PN}-dev"
+RPROVIDES:libgl-mesa = "libgl"

@@ -1,0 +1,1 @@
+DEPENDS = "foo bar baz qux req"

@@ -1,0 +1,1 @@
+DEPENDS = "virtual/libc virtual/crypt"

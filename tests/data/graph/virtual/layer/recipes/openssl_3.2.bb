@@ -1,0 +1,2 @@
+PROVIDES = "virtual/crypt"
+DEPENDS = "virtual/libc"

@@ -1,0 +1,2 @@
+# Both provide "dupe", so world takes neither.
+PROVIDES = "dupe"

@@ -1,0 +1,2 @@
+# Out of world, but app still pulls it in.
+EXCLUDE_FROM_WORLD = "1"

@@ -1,0 +1,2 @@
+# Both variants are in world.
+BBCLASSEXTEND = "native"

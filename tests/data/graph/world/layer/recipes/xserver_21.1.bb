@@ -1,0 +1,2 @@
+# World leaves out providers of virtual/ names.
+PROVIDES = "virtual/x"
