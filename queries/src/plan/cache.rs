@@ -302,9 +302,12 @@ pub fn collection_warnings(
 ) -> Vec<super::Message> {
     let set = recipe_set(db, invocation);
     let index = provider_index(db, invocation, mc);
-    let layer_of = |path: &Path| {
-        set.recipes.iter().find(|file| file.path == path).and_then(|f| f.layer.as_deref())
-    };
+    let layers: HashMap<&Path, &str> = set
+        .recipes
+        .iter()
+        .filter_map(|file| file.layer.as_deref().map(|layer| (file.path.as_path(), layer)))
+        .collect();
+    let layer_of = |path: &Path| layers.get(path).copied();
     let compiled: Vec<(&crate::recipes::LayerInfo, Option<regex::Regex>)> = set
         .layers
         .iter()
@@ -320,7 +323,7 @@ pub fn collection_warnings(
         seen.extend(set.recipes.iter().map(|file| file.path.as_path()));
         seen.extend(set.recipes.iter().flat_map(|file| file.appends.iter().map(PathBuf::as_path)));
         seen.extend(set.dangling_appends.iter().map(PathBuf::as_path));
-        let parsed_with_layer: Vec<&Path> = index
+        let parsed_with_layer: std::collections::HashSet<&Path> = index
             .recipes
             .iter()
             .filter(|facts| layer_of(&facts.path).is_some())

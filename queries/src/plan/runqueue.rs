@@ -5,6 +5,7 @@
 //! are kept, and cycles are reported.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use fixedbitset::FixedBitSet;
 use indexmap::IndexMap;
@@ -13,6 +14,7 @@ use super::close_matches::close_matches;
 use super::lookup::Lookup;
 use super::taskdata::{Raise, TaskData};
 use super::Message;
+use crate::recipe::RecipeInfo;
 
 /// A target after provider resolution: multiconfig, name, task and the
 /// file chosen for it.
@@ -31,9 +33,11 @@ pub(crate) struct Restrictions {
     pub runonly: Vec<String>,
 }
 
-/// The tasks kept, by id (`fn:task`), with their dependencies.
+/// The tasks kept, sorted by id (`fn:task`), with their dependencies as
+/// positions in that order.
 pub(crate) struct Prepared {
-    pub tasks: BTreeMap<String, BTreeSet<String>>,
+    pub names: Vec<String>,
+    pub depends: Vec<Vec<usize>>,
 }
 
 fn split_tid(tid: &str) -> (&str, &str) {
@@ -96,6 +100,7 @@ pub(crate) fn prepare(
     let mut recursive: IndexMap<usize, Vec<String>> = IndexMap::new();
     let mut recursive_idepends: HashMap<usize, Vec<String>> = HashMap::new();
     let mut self_referencing: BTreeSet<usize> = BTreeSet::new();
+    let mut infos: HashMap<String, Option<Arc<RecipeInfo>>> = HashMap::new();
     for id in 0..graph.tids.len() {
         let tid = graph.name(id).to_owned();
         let mc = graph.mc_of[id].clone();
@@ -104,7 +109,8 @@ pub(crate) fn prepare(
         if data.failed_fns.contains(fn_name) {
             continue;
         }
-        let Some(info) = lookups[&mc].info(fn_name) else { continue };
+        let info = infos.entry(fn_name.to_owned()).or_insert_with(|| lookups[&mc].info(fn_name));
+        let Some(info) = info.clone() else { continue };
         let Some(task_info) = info.task(task) else { continue };
         let mut depends: BTreeSet<String> = BTreeSet::new();
         let mut tdepends = data.task_entries[&tid].tdepends.clone();
@@ -171,18 +177,25 @@ pub(crate) fn prepare(
         graph.depends[id] = remaining;
     }
     let active = mark_targets(&graph, taskdata, targets, restrictions)?;
-    let mut tasks = BTreeMap::new();
-    for id in active.ones() {
-        let depends = graph.depends[id].iter().map(|&dep| graph.name(dep).to_owned()).collect();
-        tasks.insert(graph.name(id).to_owned(), depends);
+    // The kept tasks, sorted by id, with their dependencies renumbered.
+    let mut kept: Vec<usize> = active.ones().collect();
+    kept.sort_by(|&a, &b| graph.name(a).cmp(graph.name(b)));
+    let mut position = vec![usize::MAX; graph.tids.len()];
+    for (index, &id) in kept.iter().enumerate() {
+        position[id] = index;
     }
-    if tasks.is_empty() {
+    let names = kept.iter().map(|&id| graph.name(id).to_owned()).collect();
+    let depends = kept
+        .iter()
+        .map(|&id| graph.depends[id].iter().map(|&dep| position[dep]).collect())
+        .collect();
+    if kept.is_empty() {
         messages.push(Message::error(
             "No active tasks and not in --continue mode?! Please report this bug.",
         ));
         return Err(Raise::Fatal(String::new()));
     }
-    Ok(Prepared { tasks })
+    Ok(Prepared { names, depends })
 }
 
 /// BitBake's `add_mc_dependencies`: every `mcdepends` entry of the

@@ -75,9 +75,7 @@ pub(crate) fn schedule(
     prepared: Prepared,
 ) -> Result<(Plan, Vec<Message>), Vec<Message>> {
     let mut tasks = Vec::new();
-    let ids: BTreeMap<&String, usize> =
-        prepared.tasks.keys().enumerate().map(|(i, t)| (t, i)).collect();
-    for (tid, depends) in &prepared.tasks {
+    for (tid, depends) in prepared.names.iter().zip(prepared.depends) {
         let (fn_name, task) = tid.rsplit_once(':').unwrap_or((tid, ""));
         let mc = mc_of(fn_name);
         let index = lookups[&mc].index();
@@ -89,7 +87,7 @@ pub(crate) fn schedule(
             pn: facts.map(|facts| facts.pn.clone()).unwrap_or_default(),
             task: task.to_owned(),
             version: facts.map(|f| format!("{}:{}-{}", f.pe, f.pv, f.pr)).unwrap_or_default(),
-            depends: depends.iter().filter_map(|dep| ids.get(dep).copied()).collect(),
+            depends,
         });
     }
     check_cycles(&tasks)?;
@@ -280,8 +278,9 @@ fn check_multiple_providers(
             .split_whitespace()
             .collect();
         let mut fns: Vec<&str> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for task in tasks.iter().filter(|task| &task.mc == mc) {
-            if !fns.contains(&task.fn_name.as_str()) {
+            if seen.insert(&task.fn_name) {
                 fns.push(&task.fn_name);
             }
         }

@@ -1,0 +1,91 @@
+//! Planning a generated layer's `world` from an already parsed database,
+//! and again after a one-line DEPENDS edit in one recipe (which parses
+//! that recipe again and resolves only the new name).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use rbake_queries::config::Invocation;
+use rbake_queries::files::Files;
+use rbake_queries::multiconfig::Multiconfig;
+use rbake_queries::os_system::OsSystem;
+use rbake_queries::plan::cache::provider_index;
+use rbake_queries::plan::{plan, PlanRequest};
+use rbake_queries::recipes::recipe_set;
+use rbake_queries::RootDatabase;
+
+const RECIPES: usize = 1000;
+
+/// A generated build directory, made once per run.
+fn generated_layer(recipes: usize) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("rbake-bench-layer-{recipes}"));
+    let status = Command::new(env!("CARGO_BIN_EXE_rbake-layergen"))
+        .args(["--recipes", &recipes.to_string(), "--seed", "1", "--force", "--out"])
+        .arg(&out)
+        .status()
+        .expect("cannot run rbake-layergen");
+    assert!(status.success(), "rbake-layergen failed");
+    out
+}
+
+/// A database over `topdir` with every recipe parsed.
+fn parsed(topdir: &Path) -> (RootDatabase, Invocation) {
+    let db = RootDatabase::new(Arc::new(OsSystem));
+    let env = vec![
+        ("TOPDIR".to_owned(), topdir.display().to_string()),
+        ("PATH".to_owned(), "/usr/bin:/bin".to_owned()),
+    ];
+    let invocation = Invocation::new(&db, topdir.to_path_buf(), env, Vec::new(), Vec::new());
+    provider_index(&db, invocation, Multiconfig::new(&db, String::new()));
+    (db, invocation)
+}
+
+/// The number of tasks in the plan for `world`.
+fn plan_world(db: &RootDatabase, invocation: Invocation) -> usize {
+    let request = PlanRequest::new(db, vec!["world".into()], None, vec![], vec![], vec![], false);
+    let outcome = plan(db, invocation, request);
+    outcome.plan.as_ref().map_or(0, |plan| plan.tasks.len())
+}
+
+fn bench_plan(c: &mut Criterion) {
+    let topdir = generated_layer(RECIPES);
+    let mut group = c.benchmark_group("plan");
+    group.sample_size(10);
+    group.bench_function("world_1000_recipes_from_parsed", |b| {
+        b.iter_batched(
+            || parsed(&topdir),
+            // The database is returned, so that dropping it is not timed.
+            |(db, invocation)| {
+                let tasks = plan_world(&db, invocation);
+                (db, tasks)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    let (mut db, invocation) = parsed(&topdir);
+    assert!(plan_world(&db, invocation) > 0, "the generated layer plans");
+    let recipe = recipe_set(&db, invocation).recipes[RECIPES / 2].path.clone();
+    let text = std::fs::read_to_string(&recipe).expect("the generated recipe");
+    let index = provider_index(&db, invocation, Multiconfig::new(&db, String::new()));
+    let added = format!(" {}", index.recipes[0].pn);
+    let mut iteration = 0u64;
+    group.bench_function("replan_after_depends_edit", |b| {
+        b.iter(|| {
+            iteration += 1;
+            let extra = if iteration % 2 == 0 { "" } else { added.as_str() };
+            Files::update(
+                &mut db,
+                &recipe,
+                Some(format!("{text}\nDEPENDS:append = \"{extra}\"\n")),
+            );
+            plan_world(&db, invocation)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_plan);
+criterion_main!(benches);
