@@ -175,7 +175,8 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed
         outln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
     } else {
         for (number, batch) in plan.batches.iter().enumerate() {
-            outln!(out, "batch {} ({} tasks)", number + 1, batch.len());
+            let plural = if batch.len() == 1 { "" } else { "s" };
+            outln!(out, "batch {} ({} task{plural})", number + 1, batch.len());
             for &index in batch {
                 let task = &plan.tasks[index];
                 outln!(out, "  {}:{}", task.pn_with_mc(), task.task);

@@ -33,6 +33,30 @@ fn the_example_layer_checks_clean() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("0 errors, 0 warnings"));
 }
 
+/// The main job: the demo build's plan for `hello` builds `greeting`
+/// first (hello's do_configure has `[deptask] = "do_install"`).
+#[test]
+fn the_demo_build_plans_hello_after_greeting() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = rbake(&["--topdir", "examples/demo-build", "plan", "hello"], root, &[]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let tasks: Vec<&str> = stdout.lines().filter_map(|line| line.strip_prefix("  ")).collect();
+    assert_eq!(
+        tasks,
+        [
+            "greeting:do_configure",
+            "greeting:do_compile",
+            "greeting:do_install",
+            "hello:do_configure",
+            "hello:do_compile",
+            "hello:do_install",
+            "hello:do_report",
+            "hello:do_build",
+        ]
+    );
+}
+
 #[test]
 fn a_syntax_error_names_file_line_and_column() {
     let dir = scratch("syntax", &[("bad.bb", "A = \"1\"\n  B = \"2\"\n")]);

@@ -21,6 +21,7 @@ python do_report() {
     bb.note("built %s" % d.getVar("PF"))
 }
 
+do_configure[deptask] = "do_install"
 addtask configure
 addtask compile after do_configure
 addtask install after do_compile
