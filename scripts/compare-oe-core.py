@@ -2,7 +2,7 @@
 """Compares rbake's dump of OpenEmbedded-Core with BitBake's, in shards
 (local check, not CI: it needs an OE-Core tree).
 
-Usage: compare-oe-core.py BUILD_DIR [--shard-size N] [--kinds K] [--out DIR]
+Usage: compare-oe-core.py BUILD_DIR [--shard-size N] [--kinds K] [--out DIR] [--signatures]
 
 BUILD_DIR is a build directory made by scripts/oe-core-setup.sh (its
 standins/ directory goes first on PATH). The recipe list comes from
@@ -12,6 +12,10 @@ arguments, from the same directory and with the same PATH, and compared with
 `compare.py`. The counts of every shard are added up, and the differing
 facts are grouped by variable name. A shard's JSON is deleted once compared
 (one variant's full dump is about 0.9 MB).
+
+With --signatures, both sides dump only PN but compute every task's
+signature (no --no-hash), the kinds default to
+recipes,tasklists,vardeps,basehash, and differences are grouped by task.
 """
 import argparse
 import collections
@@ -40,12 +44,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("build")
     parser.add_argument("--shard-size", type=int, default=40)
-    parser.add_argument("--kinds", default="recipes,vars,flags,tasklists")
+    parser.add_argument("--kinds", default=None)
+    parser.add_argument("--signatures", action="store_true",
+                        help="compare task signatures instead of variables")
     parser.add_argument("--out", default=None, help="where shard dumps go (default BUILD/compare)")
     parser.add_argument("--rbake", default=os.path.join(ROOT, "target", "release", "rbake"))
     parser.add_argument("--first", type=int, default=0, help="skip this many recipes")
     parser.add_argument("--limit", type=int, default=0, help="compare at most this many recipes")
     args = parser.parse_args()
+    if args.kinds is None:
+        args.kinds = "recipes,tasklists,vardeps,basehash" if args.signatures else "recipes,vars,flags,tasklists"
 
     build = os.path.abspath(args.build)
     out = args.out or os.path.join(build, "compare")
@@ -73,7 +81,8 @@ def main():
         selection = []
         for path in shard:
             selection += ["--recipe", path]
-        common = ["--topdir", build, "--all-vars", "--no-hash"] + selection
+        dumped = ["--var", "PN"] if args.signatures else ["--all-vars", "--no-hash"]
+        common = ["--topdir", build] + dumped + selection
         ref_file = os.path.join(out, "ref-%04d.json" % start)
         cand_file = os.path.join(out, "cand-%04d.json" % start)
         began = time.perf_counter()
@@ -97,7 +106,7 @@ def main():
             matched[kind] += int(good)
             totals[kind] += int(total)
         for line in report.splitlines():
-            found = re.match(r"^(vars|flags|tasklists|recipes) (\S+)(?: \((\S+)\))? (\S+)$", line)
+            found = re.match(r"^(vars|flags|tasklists|recipes|vardeps|varvals|basehash) (\S+)(?: \((\S+)\))? (\S+)$", line)
             if found:
                 key = (found.group(1), found.group(4))
                 by_name[key] += 1

@@ -14,6 +14,7 @@ use rbake_queries::multiconfig::{multiconfig_config, multiconfigs, parse_recipe_
 use rbake_queries::python::evaluator_for;
 use rbake_queries::recipe::{parse_recipe, ParsedRecipe, RecipeId, Variant};
 use rbake_queries::recipes::recipe_set;
+use rbake_queries::signature::{shell_execs, signatures};
 use serde_json::{json, Map, Value};
 
 use crate::cli::{DumpArgs, GlobalArgs};
@@ -281,7 +282,9 @@ fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
             let vars = dump_vars(workspace, &variant.state, &mut *python, &args.var, args.all_vars);
             record.insert("vars".into(), Value::Object(vars));
             record.insert("tasklist".into(), json!(variant.state.tasks));
-            record.insert("tasks".into(), Value::Object(dump_tasks(&variant.state, &mut *python)));
+            let hash = (!args.no_hash).then_some(!args.no_varvals);
+            let tasks = dump_tasks(&variant.state, &mut *python, hash);
+            record.insert("tasks".into(), Value::Object(tasks));
             out.push(Value::Object(record));
         }
     }
@@ -289,7 +292,12 @@ fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
 }
 
 /// Each task's ordering and flags, as the reference dump describes them.
-fn dump_tasks(state: &ParseState, python: &mut dyn PythonEvaluator) -> Map<String, Value> {
+/// With `hash`, the signatures too (and with `Some(true)` the values).
+fn dump_tasks(
+    state: &ParseState,
+    python: &mut dyn PythonEvaluator,
+    hash: Option<bool>,
+) -> Map<String, Value> {
     let datastore = &state.datastore;
     let mut flag = |task: &str, name: &str, expand: bool| {
         datastore.get_var_flag_with(task, name, expand, &mut *python).ok().flatten()
@@ -310,6 +318,20 @@ fn dump_tasks(state: &ParseState, python: &mut dyn PythonEvaluator) -> Map<Strin
             }
         }
         out.insert(task.clone(), Value::Object(info));
+    }
+    let Some(with_values) = hash else { return out };
+    match signatures(state, python, &shell_execs) {
+        Ok(signed) => {
+            for signature in signed {
+                let Some(Value::Object(info)) = out.get_mut(&signature.task) else { continue };
+                info.insert("basehash".into(), json!(signature.basehash));
+                info.insert("vardeps".into(), json!(signature.vardeps));
+                if with_values {
+                    info.insert("varvals".into(), json!(signature.varvals));
+                }
+            }
+        }
+        Err(error) => eprintln!("warning: no signatures: {error}"),
     }
     out
 }

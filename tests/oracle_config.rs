@@ -10,6 +10,12 @@
 //! (`--env` and `FOO=bar` on two lines, say).
 //! The reference is regenerated every run. Without the oracle the test
 //! fails: it never passes silently.
+//!
+//! The signature tests dump the same cases (and `tests/data/signatures/`)
+//! with every task's signature instead of every variable, and compare the
+//! task lists, vardeps, varvals and basehashes. A case whose reference
+//! cannot sign its tasks (BitBake raises) holds a `no-signatures` file that
+//! says why; rbake must fail to sign it too.
 
 mod common;
 
@@ -39,8 +45,23 @@ fn run(command: &mut Command, what: &str) -> Output {
     output
 }
 
+/// What a comparison looks at.
+#[derive(Clone, Copy, PartialEq)]
+enum Facts {
+    /// Every variable, flag and task (no signatures).
+    Values,
+    /// Every task's signature.
+    Signatures,
+}
+
 /// Dumps one case with both and compares; returns the failure, if any.
-fn check_case(python: &Path, root: &Path, case: &Path, scratch: &Path) -> Result<String, String> {
+fn check_case(
+    python: &Path,
+    root: &Path,
+    case: &Path,
+    scratch: &Path,
+    facts: Facts,
+) -> Result<String, String> {
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     let work = scratch.join(&name);
     copy_tree(case, &work);
@@ -56,12 +77,16 @@ fn check_case(python: &Path, root: &Path, case: &Path, scratch: &Path) -> Result
     if let Ok(extra) = std::fs::read_to_string(case.join("args")) {
         args.extend(extra.lines().filter(|line| !line.is_empty()).map(str::to_owned));
     }
-    args.extend([
-        "--topdir".into(),
-        topdir.display().to_string(),
-        "--all-vars".into(),
-        "--no-hash".into(),
-    ]);
+    args.extend(["--topdir".into(), topdir.display().to_string()]);
+    match facts {
+        Facts::Values => args.extend(["--all-vars".into(), "--no-hash".into()]),
+        Facts::Signatures => args.extend(["--var".into(), "PN".into()]),
+    }
+    if facts == Facts::Signatures {
+        if let Ok(reason) = std::fs::read_to_string(case.join("no-signatures")) {
+            return check_unsignable(case, &name, &args, &topdir, reason.trim());
+        }
+    }
 
     let oracle = root.join("../shared/oracle");
     let reference = run(
@@ -87,12 +112,12 @@ fn check_case(python: &Path, root: &Path, case: &Path, scratch: &Path) -> Result
     let candidate_file = work.join("candidate.json");
     std::fs::write(&reference_file, &reference.stdout).unwrap();
     std::fs::write(&candidate_file, &candidate.stdout).unwrap();
-    let comparison = Command::new(python)
-        .arg(oracle.join("compare.py"))
-        .arg(&reference_file)
-        .arg(&candidate_file)
-        .output()
-        .expect("cannot run compare.py");
+    let mut comparison = Command::new(python);
+    comparison.arg(oracle.join("compare.py")).arg(&reference_file).arg(&candidate_file);
+    if facts == Facts::Signatures {
+        comparison.args(["--kinds", "recipes,tasklists,vardeps,varvals,basehash"]);
+    }
+    let comparison = comparison.output().expect("cannot run compare.py");
     let report = String::from_utf8_lossy(&comparison.stdout).into_owned();
     if comparison.status.success() {
         Ok(format!("{name}: {}", report.lines().last().unwrap_or_default()))
@@ -101,12 +126,43 @@ fn check_case(python: &Path, root: &Path, case: &Path, scratch: &Path) -> Result
     }
 }
 
+/// A case BitBake cannot sign: rbake must say it cannot either.
+fn check_unsignable(
+    case: &Path,
+    name: &str,
+    args: &[String],
+    topdir: &Path,
+    reason: &str,
+) -> Result<String, String> {
+    let candidate = Command::new(env!("CARGO_BIN_EXE_rbake"))
+        .arg("dump")
+        .arg("--json")
+        .args(args)
+        .env_clear()
+        .env("PATH", common::FIXED_PATH)
+        .current_dir(topdir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run rbake on {}: {e}", case.display()));
+    let stderr = String::from_utf8_lossy(&candidate.stderr);
+    if stderr.contains("no signatures") {
+        Ok(format!("{name}: unsignable, as in BitBake ({reason})"))
+    } else {
+        Err(format!("{name}: BitBake cannot sign it ({reason}), but rbake did:\n{stderr}"))
+    }
+}
+
 /// Checks every case under `tests/data/DIRECTORY`.
 fn check_directory(directory: &str, minimum: usize) {
+    check_directory_for(directory, minimum, Facts::Values);
+}
+
+/// Checks every case under `tests/data/DIRECTORY` for `facts`.
+fn check_directory_for(directory: &str, minimum: usize, facts: Facts) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let python = common::oracle_python();
-    let scratch =
-        std::env::temp_dir().join(format!("rbake-oracle-{directory}-{}", std::process::id()));
+    let kind = if facts == Facts::Values { "values" } else { "signatures" };
+    let scratch = std::env::temp_dir()
+        .join(format!("rbake-oracle-{directory}-{kind}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     let mut cases: Vec<PathBuf> = std::fs::read_dir(root.join("tests/data").join(directory))
         .unwrap()
@@ -117,7 +173,7 @@ fn check_directory(directory: &str, minimum: usize) {
     assert!(cases.len() >= minimum, "found only {} cases in {directory}", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
-        match check_case(&python, root, case, &scratch) {
+        match check_case(&python, root, case, &scratch, facts) {
             Ok(summary) => eprintln!("{summary}"),
             Err(failure) => failures.push(failure),
         }
@@ -144,4 +200,16 @@ fn recipes_match_bitbake() {
 #[test]
 fn python_matches_bitbake() {
     check_directory("python", 7);
+}
+
+/// Every task's basehash, vardeps and varvals in the recipe cases.
+#[test]
+fn recipe_signatures_match_bitbake() {
+    check_directory_for("recipes", 27, Facts::Signatures);
+}
+
+/// Signatures of recipes with Python.
+#[test]
+fn python_signatures_match_bitbake() {
+    check_directory_for("python", 7, Facts::Signatures);
 }

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod python;
 pub mod recipe;
 pub mod recipes;
+pub mod signature;
 #[cfg(test)]
 mod test_db;
 #[cfg(test)]

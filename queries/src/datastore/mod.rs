@@ -45,6 +45,7 @@ use self::history::History;
 pub use self::history::{HistoryEntry, Provenance};
 pub use self::keys::KeyReplacement;
 pub use self::overrides::Overrides;
+pub use self::read::VarWithRefs;
 pub use rbake_syntax::ast::AssignOp;
 
 /// One of the three kinds of queued operation on a variable.

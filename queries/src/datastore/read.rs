@@ -2,7 +2,18 @@
 //! variant that runs inline Python through a [`PythonEvaluator`].
 
 use super::eval::{Ctx, Failure};
+use std::collections::BTreeSet;
+
 use super::{DataStore, Expanded, ExpansionError, NoPython, PythonEvaluator};
+
+/// A variable's unexpanded value with what expanding it found.
+#[derive(Clone, Debug, Default)]
+pub struct VarWithRefs {
+    pub raw: Option<String>,
+    pub expanded: Option<Expanded>,
+    /// The `:remove` items that removed at least one word.
+    pub removed: BTreeSet<String>,
+}
 
 impl DataStore {
     /// The value of a variable, as BitBake's `getVar(name, expand)`:
@@ -35,6 +46,24 @@ impl DataStore {
         let mut ctx = Ctx::new(self, py, None);
         let ev = ctx.content(name, true).map_err(Failure::into_error)?;
         Ok(ev.expanded.clone())
+    }
+
+    /// What BitBake's `getVarFlag(name, "_content", False, retparser=True)`
+    /// gives: the unexpanded value, and the expansion of it with its
+    /// references, inline Python and the `:remove` items that removed
+    /// something.
+    pub fn get_var_with_refs(
+        &self,
+        name: &str,
+        py: &mut dyn PythonEvaluator,
+    ) -> Result<VarWithRefs, ExpansionError> {
+        let mut ctx = Ctx::new(self, py, None);
+        let ev = ctx.content(name, true).map_err(Failure::into_error)?;
+        Ok(VarWithRefs {
+            raw: ev.raw.clone(),
+            expanded: ev.expanded.clone(),
+            removed: ev.removed.clone(),
+        })
     }
 
     /// The override variant whose value `name` takes under the active

@@ -8,6 +8,7 @@
 //! calls BitBake's API on [`DataSmart`] (`d`) and on the `bb` package that
 //! rbake embeds (`queries/python/bb/`).
 
+mod codeparser;
 mod datasmart;
 mod errors;
 mod extra_depends;
@@ -17,6 +18,7 @@ mod session;
 mod slot;
 mod stage;
 
+pub use codeparser::{python_code_deps, CodeDeps};
 pub use datasmart::DataSmart;
 pub use extra_depends::run_extra_depends;
 pub use session::{take_messages, Message, PythonSession, PythonTraceback};

