@@ -2,7 +2,7 @@ def base_helper(d):
     return d.getVar("BASE_HELPER_INPUT") or ""
 
 def featured(feature, d):
-    # contains() inside a def function.
+    # contains() inside a def function, with a non-literal item.
     return bb.utils.contains("DISTRO_FEATURES", feature, "yes", "no", d)
 
 do_fetch() {

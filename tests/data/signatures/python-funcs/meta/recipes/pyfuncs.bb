@@ -57,7 +57,8 @@ python do_features() {
     # The same variable checked again, and through an older alias.
     if base_contains("DISTRO_FEATURES", "ipv6", True, False, d):
         bb.note("ipv6")
-    # A non-literal item: no dependency and no Set/Unset line.
+    # A non-literal item: no Set/Unset line, but the whole variable
+    # becomes a dependency.
     item = "systemd"
     bb.utils.contains("DISTRO_FEATURES", item, True, False, d)
     # Excluded below with vardepsexclude, and ignored through BB_BASEHASH_IGNORE_VARS.
