@@ -1,0 +1,7 @@
+SUMMARY = "Removals that remove nothing leave the hashes as in plain.bb"
+EXTRA_OECONF = "--a --b"
+EXTRA_OECONF:remove = "${NOT_THERE}"
+NOT_THERE = "--c"
+EXTRA_OECONF:remove:class-native = "--a"
+MAKE_ARGS = "all"
+MAKE_ARGS:remove = "clean"
