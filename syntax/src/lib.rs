@@ -16,6 +16,7 @@ mod lexer;
 mod line_index;
 mod lines;
 mod parser;
+pub mod shell;
 mod syntax_kind;
 mod tree_sink;
 
