@@ -48,3 +48,7 @@ python do_report() {
     bb.plain("report")
 }
 addtask report
+
+# A task with no function at all.
+addtask bodiless after do_fetch before do_build
+do_bodiless[noexec] = "1"
