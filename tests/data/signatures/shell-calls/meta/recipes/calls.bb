@@ -139,6 +139,7 @@ do_configure:append() {
 	local_var=$(local_assign_helper)
 	eval eval_helper arg
 	eval "quoted_eval_helper arg"
+	eval `eval_subst_helper`
 	"quoted_helper" arg
 	cmd=dollar_helper
 	$cmd
@@ -149,6 +150,13 @@ do_configure:append() {
 	wait
 }
 
+body_helper() {
+	:
+}
+eval_subst_helper() {
+	echo :
+}
+
 do_local() {
 	# Functions defined in the body are not dependencies, even when a
 	# datastore function has the same name.
@@ -156,7 +164,8 @@ do_local() {
 		echo local
 	}
 	local_only() {
-		echo local only
+		# ...but what their bodies run is.
+		body_helper
 	}
 	direct_helper
 	local_only
