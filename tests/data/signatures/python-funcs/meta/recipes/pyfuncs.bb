@@ -100,6 +100,21 @@ python do_nested() {
     bb.note(inner() + pick())
     """A docstring with ${DOCSTRING_VAR} and d.getVar('IN_STRING') in it."""
 }
+def pick_name(d):
+    return "INNER_VAR"
+
+python do_indirect() {
+    # The name comes from a call: the function is a dependency, the
+    # variable is not.
+    bb.note(d.getVar(pick_name(d), False))
+    # d.expand() of a non-literal: only the inner getVar counts (and what
+    # EXPAND_ARG references, as for any variable).
+    bb.note(d.expand(d.getVar("EXPAND_ARG", False)))
+}
+EXPAND_ARG = "${EXPAND_INNER}"
+EXPAND_INNER = "x"
+addtask indirect
+
 INNER_VAR = "inner"
 LAMBDA_VAR = "lambda"
 addtask nested
