@@ -168,6 +168,7 @@ fn check_directory_for(directory: &str, minimum: usize, facts: Facts) {
         .unwrap()
         .flatten()
         .map(|e| e.path())
+        .filter(|path| path.is_dir())
         .collect();
     cases.sort();
     assert!(cases.len() >= minimum, "found only {} cases in {directory}", cases.len());
@@ -212,4 +213,11 @@ fn recipe_signatures_match_bitbake() {
 #[test]
 fn python_signatures_match_bitbake() {
     check_directory_for("python", 7, Facts::Signatures);
+}
+
+/// The signature cases: every kind of dependency BitBake's
+/// `build_dependencies` finds, and the flags and variables that change it.
+#[test]
+fn signatures_match_bitbake() {
+    check_directory_for("signatures", 8, Facts::Signatures);
 }
