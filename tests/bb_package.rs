@@ -30,3 +30,8 @@ fn bb_utils_data_parse_process_agree_with_bitbake() {
 fn bb_event_fetch_siggen_agree_with_bitbake() {
     run_differential("test_bb_part_b.py");
 }
+
+#[test]
+fn bb_codeparser_agrees_with_bitbake() {
+    run_differential("test_codeparser.py");
+}
