@@ -206,7 +206,7 @@ impl Lexer<'_> {
             match self.state {
                 State::Normal => self.normal()?,
                 State::Operator => self.operator()?,
-                State::Comment => self.comment(),
+                State::Comment => self.comment()?,
             }
         }
         if self.heredoc.is_some() {
@@ -280,18 +280,16 @@ impl Lexer<'_> {
         Ok(())
     }
 
-    fn comment(&mut self) {
-        match self.text[self.pos..].find('\n') {
-            Some(len) => {
-                self.token.push_str(&self.text[self.pos..self.pos + len]);
-                self.pos += len;
-                self.state = State::Normal;
-            }
-            None => {
-                self.token.push_str(&self.text[self.pos..]);
-                self.pos = self.text.len();
-            }
-        }
+    /// Reads a comment up to its newline. BitBake refuses a comment that the
+    /// input ends in the middle of, though not a lone `#` at the very end.
+    fn comment(&mut self) -> Result<(), ShellError> {
+        let Some(len) = self.text[self.pos..].find('\n') else {
+            return Err(self.error(self.pos, "comment not ended by a newline"));
+        };
+        self.token.push_str(&self.text[self.pos..self.pos + len]);
+        self.pos += len;
+        self.state = State::Normal;
+        Ok(())
     }
 
     /// Ends the token being read; `end` is what ended it, empty at the end
@@ -373,6 +371,9 @@ impl Lexer<'_> {
             {
                 Kind::IoNumber
             }
+            // Only a here-document's content can be these as a word.
+            None if text == ";" => Kind::Semi,
+            None if text == "&" => Kind::Amp,
             None => Kind::Word,
         }
     }

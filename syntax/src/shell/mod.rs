@@ -13,8 +13,8 @@
 //! - `eval` parses the words after the command word, joined by spaces;
 //! - command substitutions (`$(…)` and backquotes) are parsed where they stand
 //!   in a word or directly inside double quotes there, but not deeper (not in
-//!   `${x:-$(cmd)}`), and not at all in redirection targets, here-documents or
-//!   the word after `case`;
+//!   `${x:-$(cmd)}`), and not at all in redirection targets, here-documents,
+//!   the word after `case` or the `case` patterns after a `|`;
 //! - when the command word itself holds a substitution, the word is dropped,
 //!   the simple command names no command, and the word after it is not looked
 //!   at either (so `x=$(a) $(b)` gives `a` only);

@@ -368,8 +368,12 @@ impl Parser<'_> {
             }
             patterns.push(self.expect_word("syntax error: expected a case pattern")?);
             while self.at(Kind::Pipe) {
-                self.pos += 1;
-                patterns.push(self.expect_word("syntax error: expected a case pattern")?);
+                // BitBake records the `|` in place of each pattern after the
+                // first, so substitutions there are never parsed.
+                let bar = self.bump();
+                let bar = Word { role: Role::Other, text: bar.text.clone(), offset: bar.offset };
+                self.expect_word("syntax error: expected a case pattern")?;
+                patterns.push(bar);
             }
             self.expect(Kind::RParen, "syntax error: expected ) after a case pattern")?;
             self.skip_newlines();

@@ -98,6 +98,8 @@ fn case_statements() {
     check("case x in $(p)) q;; esac\n", &["p", "q"]);
     check("case x in esac\n", &[]);
     check("case x in a) ;; esac\n", &[]);
+    // Patterns after a `|` are recorded as the `|` itself.
+    check("case x in a|$(p)) q;; esac\n", &["q"]);
 }
 
 #[test]
@@ -150,6 +152,9 @@ fn refused_by_bitbake() {
     refused("a (b)\n");
     refused("echo for x in y\n");
     refused("cat <<\n");
+    refused("a #comment at the end");
+    // An unterminated here-document whose content is `;` reads as a separator.
+    refused("cat <<E\n;");
 }
 
 #[test]
