@@ -1,0 +1,3 @@
+FOO=bar
+COUNT=0
+BAR="a b c"

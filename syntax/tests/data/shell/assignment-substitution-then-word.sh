@@ -1,0 +1,2 @@
+A=$(first) other
+B=`second` $(skipped) third

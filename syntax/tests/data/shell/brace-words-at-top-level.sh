@@ -1,0 +1,2 @@
+echo { inside; }
+find . -exec rm {} \;

@@ -1,0 +1,8 @@
+case "$f" in
+*.so|*.a)
+	strip "$f"
+	;;
+(*.py) compile_py "$f" ;;
+*)
+	;;
+esac

@@ -1,0 +1,2 @@
+echo "$(dirname $(readlink -f $0))"
+v=$(basename `pwd`)

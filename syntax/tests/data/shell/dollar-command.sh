@@ -1,0 +1,3 @@
+$TOOL --version
+${COMPILER:-cc} -c x.c
+"$WRAPPER" arg

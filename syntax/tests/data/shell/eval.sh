@@ -1,0 +1,3 @@
+eval configure --prefix=/usr
+eval "$SETUP"
+X=1 eval run_tool arg

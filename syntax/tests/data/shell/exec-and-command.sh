@@ -1,0 +1,2 @@
+command -v python3 >/dev/null || exit 1
+exec tool "$@"

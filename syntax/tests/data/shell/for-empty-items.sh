@@ -1,0 +1,5 @@
+for x in; do never; done
+for y in a b
+do
+	echo $y
+done

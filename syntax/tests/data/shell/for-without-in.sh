@@ -1,0 +1,1 @@
+for arg; do echo $arg; done

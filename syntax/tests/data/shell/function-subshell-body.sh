@@ -1,0 +1,4 @@
+inner() (
+	cd sub && build
+)
+inner

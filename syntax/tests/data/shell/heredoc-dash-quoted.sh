@@ -1,0 +1,4 @@
+cat <<-'END' | tee out
+	$(ignored)
+	END
+next_command

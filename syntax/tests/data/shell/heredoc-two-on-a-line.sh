@@ -1,0 +1,6 @@
+cat <<ONE; cat <<TWO
+one $(x)
+ONE
+two $(y)
+TWO
+last

@@ -1,0 +1,5 @@
+cat > conf <<EOF
+prefix=$(not_run_in_heredoc)
+`nor_this`
+EOF
+after_heredoc

@@ -1,0 +1,7 @@
+./configure \
+	--prefix=/usr \
+	--host=x
+ma\
+ke all
+echo 'kept\
+inside quotes'

@@ -1,0 +1,3 @@
+echo ${OUT:-$(default_out)}
+echo "${DIR:-`default_dir`}"
+echo "${#LIST}" ${X%.c}

@@ -1,0 +1,3 @@
+! grep -q pattern file
+cat f | sort | uniq -c |
+	head

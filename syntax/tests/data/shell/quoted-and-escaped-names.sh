@@ -1,0 +1,3 @@
+"printf" '%s\n' x
+\cp -f a b
+'ls' dir

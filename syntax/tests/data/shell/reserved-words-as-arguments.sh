@@ -1,0 +1,2 @@
+echo if then do done for until !
+echo fi

@@ -1,0 +1,3 @@
+mkdir -p out
+cp a b
+ls -l | wc -l

@@ -1,0 +1,2 @@
+( cd dir; make install )
+{ echo start; run; } > log 2>&1

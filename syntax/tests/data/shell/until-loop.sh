@@ -1,0 +1,3 @@
+until check_ready; do
+	sleep 1
+done

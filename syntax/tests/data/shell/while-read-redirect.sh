@@ -1,0 +1,3 @@
+while read line; do
+	process "$line"
+done < list.txt
