@@ -30,7 +30,28 @@ mod word;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
-use parser::{Role, Word};
+/// What a word is to BitBake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Role {
+    /// The command word of a simple command without assignments or
+    /// redirections before it.
+    CommandName,
+    /// The command word after such a prefix.
+    CommandWord,
+    /// Any other word: an argument, a `for` item, a `case` pattern.
+    Other,
+    /// The value of an assignment before a command; the field is its
+    /// variable name, which BitBake compares with the role names.
+    Assignment(String),
+}
+
+/// One word and the byte offset it starts at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Word {
+    role: Role,
+    text: String,
+    offset: usize,
+}
 
 /// Why BitBake's shell parser would refuse a function body.
 #[derive(Debug, Clone, PartialEq, Eq)]

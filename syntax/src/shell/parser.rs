@@ -16,30 +16,7 @@
 //! loop without `in`, and redirections after a function body.
 
 use super::lexer::{Kind, Token};
-use super::ShellError;
-
-/// What a word is to BitBake.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Role {
-    /// The command word of a simple command without assignments or
-    /// redirections before it.
-    CommandName,
-    /// The command word after such a prefix.
-    CommandWord,
-    /// Any other word: an argument, a `for` item, a `case` pattern.
-    Other,
-    /// The value of an assignment before a command; the field is its
-    /// variable name, which BitBake compares with the role names.
-    Assignment(String),
-}
-
-/// One word and the byte offset it starts at.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Word {
-    pub role: Role,
-    pub text: String,
-    pub offset: usize,
-}
+use super::{Role, ShellError, Word};
 
 /// What BitBake keeps of a parsed script.
 #[derive(Debug, Default)]
@@ -52,7 +29,7 @@ pub(super) struct Script {
 
 /// Parses the tokens of `text`.
 pub(super) fn parse(text: &str, tokens: &[Token]) -> Result<Script, ShellError> {
-    let mut parser = Parser { text, tokens, pos: 0, script: Script::default() };
+    let mut parser = Parser { text, tokens, pos: 0, depth: 0, script: Script::default() };
     parser.program()?;
     Ok(parser.script)
 }
@@ -61,8 +38,15 @@ struct Parser<'a> {
     text: &'a str,
     tokens: &'a [Token],
     pos: usize,
+    /// How many compound commands enclose the current one.
+    depth: usize,
     script: Script,
 }
+
+/// Compound commands nested deeper than this are refused rather than risking
+/// the stack. BitBake runs out of Python recursion at a depth of the same
+/// order, though where exactly depends on its own call stack.
+const MAX_DEPTH: usize = 200;
 
 /// Whether a token opens a redirection.
 fn is_redirection(kind: Kind) -> bool {
@@ -301,6 +285,16 @@ impl Parser<'_> {
     }
 
     fn compound_command(&mut self) -> Result<(), ShellError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error("compound commands nested too deeply"));
+        }
+        self.depth += 1;
+        let result = self.compound_command_body();
+        self.depth -= 1;
+        result
+    }
+
+    fn compound_command_body(&mut self) -> Result<(), ShellError> {
         match self.bump().kind {
             Kind::LBrace => {
                 self.compound_list()?;

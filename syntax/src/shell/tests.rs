@@ -166,3 +166,14 @@ fn errors_name_their_line() {
     let error = shell_execs("a\n\nfi\n").unwrap_err();
     assert_eq!(error.line, 3);
 }
+
+#[test]
+fn deep_nesting_is_refused_without_overflowing() {
+    let braces = format!("{}a{}\n", "{ ".repeat(5000), "; }".repeat(5000));
+    refused(&braces);
+    let substitutions = format!("echo {}a{}\n", "$(echo ".repeat(5000), ")".repeat(5000));
+    refused(&substitutions);
+    let quotes = format!("echo {}a{}\n", "\"${x:-".repeat(5000), "}\"".repeat(5000));
+    refused(&quotes);
+    check(&format!("{}a{}\n", "{ ".repeat(50), "; }".repeat(50)), &["a"]);
+}
