@@ -180,8 +180,19 @@ fn is_operator_prefix(text: &str) -> bool {
     OPERATORS.iter().any(|(op, _)| op.starts_with(text))
 }
 
+/// Whether all of `text` but one optional final newline (which BitBake's
+/// pattern lets through) is made of bytes `accept` takes, and at least one.
+fn all_bytes(text: &str, accept: impl Fn(u8) -> bool) -> bool {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    !text.is_empty() && text.bytes().all(accept)
+}
+
 fn is_name(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+    all_bytes(text, |byte| byte.is_ascii_alphanumeric() || byte == b'_')
+}
+
+fn is_number(text: &str) -> bool {
+    all_bytes(text, |byte| byte.is_ascii_digit())
 }
 
 impl Lexer<'_> {
@@ -365,12 +376,7 @@ impl Lexer<'_> {
                 }
                 kind
             }
-            None if !text.is_empty()
-                && text.bytes().all(|byte| byte.is_ascii_digit())
-                && (end == "<" || end == ">") =>
-            {
-                Kind::IoNumber
-            }
+            None if is_number(text) && (end == "<" || end == ">") => Kind::IoNumber,
             // Only a here-document's content can be these as a word.
             None if text == ";" => Kind::Semi,
             None if text == "&" => Kind::Amp,

@@ -155,6 +155,8 @@ fn refused_by_bitbake() {
     refused("a #comment at the end");
     // An unterminated here-document whose content is `;` reads as a separator.
     refused("cat <<E\n;");
+    // So is a content of digits when the delimiter is `<`: a file descriptor.
+    refused("cat <<\\<\n0\n");
 }
 
 #[test]
