@@ -46,6 +46,20 @@ def _import_submodules():
     import bb.utils  # noqa: F401
 
 
+def _record_module_functions(module, qualified):
+    """What each public function of a library module reads and calls, for
+    task signatures (BitBake records this when it evaluates addpylib)."""
+    import bb.codeparser
+    functions = {}
+    for name in dir(module):
+        if name.startswith("_"):
+            continue
+        value = getattr(module, name)
+        if callable(value):
+            functions[name] = value
+    bb.codeparser.add_module_functions(module.__file__, functions, qualified)
+
+
 def _base(pylibs, global_modules):
     """The namespace every session with these libraries starts from."""
     key = (tuple(pylibs), tuple(global_modules))
@@ -63,6 +77,7 @@ def _base(pylibs, global_modules):
         base[namespace] = __import__(namespace)
         for name in getattr(base[namespace], "BBIMPORTS", []):
             base[namespace] = __import__(namespace + "." + name)
+            _record_module_functions(getattr(base[namespace], name), namespace + "." + name)
     _bases[key] = base
     return base
 

@@ -65,6 +65,14 @@ pub trait PythonEvaluator {
     fn runs_python(&self) -> bool {
         true
     }
+
+    /// Runs `work` with this evaluator's session as the running one, so
+    /// that Python called from outside an expansion (the code parser, for
+    /// signatures) sees the parse's functions, as BitBake's global context
+    /// does.
+    fn with_session(&mut self, work: &mut dyn FnMut()) {
+        work();
+    }
 }
 
 /// The evaluator of this crate: it runs nothing and gives back the

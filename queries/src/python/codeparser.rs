@@ -41,15 +41,22 @@ fn cache() -> &'static Cache {
     CACHE.get_or_init(Default::default)
 }
 
-/// The dependencies of `code`, a Python function body or expression.
-pub fn python_code_deps(code: &str, filename: &str, lineno: u32) -> Arc<Result<CodeDeps, String>> {
+/// The dependencies of `code`, a Python function body or expression of
+/// the variable `name`. Results are cached by code, errors are not (as in
+/// BitBake: an error names the variable).
+pub fn python_code_deps(
+    code: &str,
+    name: &str,
+    filename: &str,
+    lineno: u32,
+) -> Arc<Result<CodeDeps, String>> {
     if let Some(known) = cache().lock().expect("the cache lock").get(code) {
         return known.clone();
     }
     let result = with_python(|py| -> PyResult<CodeDeps> {
         runtime(py)?;
         let module = py.import("bb.codeparser")?;
-        let found = module.getattr("python_deps")?.call1((code, lineno, filename))?;
+        let found = module.getattr("python_deps")?.call1((code, lineno, filename, name))?;
         let found = found.cast_into::<PyDict>()?;
         // Lists (sorted by the Python side) or sets, either way.
         let list = |key: &str| -> PyResult<BTreeSet<String>> {
@@ -73,6 +80,46 @@ pub fn python_code_deps(code: &str, filename: &str, lineno: u32) -> Arc<Result<C
     })
     .and_then(|result| result.map_err(|error| error.to_string()));
     let result = Arc::new(result);
-    cache().lock().expect("the cache lock").insert(code.to_owned(), result.clone());
+    if result.is_ok() {
+        cache().lock().expect("the cache lock").insert(code.to_owned(), result.clone());
+    }
     result
+}
+
+/// What a function of a layer's Python library (`oe.utils.foo`) depends
+/// on, as BitBake records it when the library is imported.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleFunction {
+    pub deps: CodeDeps,
+    /// BitBake's stand-in for the code in signatures: a hash of it.
+    pub value: String,
+}
+
+/// Every library function recorded so far in this process, by qualified
+/// name. The libraries of a parse are imported when its Python session
+/// starts.
+pub fn module_functions() -> Result<BTreeMap<String, ModuleFunction>, String> {
+    with_python(|py| -> PyResult<BTreeMap<String, ModuleFunction>> {
+        runtime(py)?;
+        let table =
+            py.import("bb.codeparser")?.getattr("modulecode_deps")?.cast_into::<PyDict>()?;
+        let mut out = BTreeMap::new();
+        let strings = |value: Bound<'_, PyAny>| -> PyResult<BTreeSet<String>> {
+            value.try_iter()?.map(|item| item?.extract()).collect()
+        };
+        for (name, record) in table.iter() {
+            let references = strings(record.get_item(0)?)?;
+            let execs = strings(record.get_item(1)?)?;
+            let mut contains = BTreeMap::new();
+            for (var, items) in record.get_item(3)?.cast_into::<PyDict>()?.iter() {
+                contains.insert(var.extract::<String>()?, strings(items)?);
+            }
+            let extra = record.get_item(4)?;
+            let value = if extra.is_none() { String::new() } else { extra.str()?.to_string() };
+            let deps = CodeDeps { references, execs, contains };
+            out.insert(name.extract()?, ModuleFunction { deps, value });
+        }
+        Ok(out)
+    })?
+    .map_err(|error| error.to_string())
 }

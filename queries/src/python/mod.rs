@@ -18,7 +18,7 @@ mod session;
 mod slot;
 mod stage;
 
-pub use codeparser::{python_code_deps, CodeDeps};
+pub use codeparser::{module_functions, python_code_deps, CodeDeps, ModuleFunction};
 pub use datasmart::DataSmart;
 pub use extra_depends::run_extra_depends;
 pub use session::{take_messages, Message, PythonSession, PythonTraceback};

@@ -89,6 +89,18 @@ impl PythonSession {
 }
 
 impl PythonEvaluator for PythonSession {
+    fn with_session(&mut self, work: &mut dyn FnMut()) {
+        let entered = with_python(|py| -> PyResult<()> {
+            runtime(py)?.getattr("enter")?.call1((self.session.bind(py),))?;
+            Ok(())
+        });
+        work();
+        if matches!(entered, Ok(Ok(()))) {
+            let _ =
+                with_python(|py| runtime(py).and_then(|r| r.getattr("leave")?.call0()).map(drop));
+        }
+    }
+
     fn eval(&mut self, code: &str, ds: &DataStore) -> Result<String, String> {
         let depth = DEPTH.with(Cell::get);
         if depth >= MAX_INLINE_DEPTH {

@@ -4,9 +4,10 @@
 //! verdicts and `:remove` items appended).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::datastore::{DataStore, PythonEvaluator};
-use crate::python::{python_code_deps, CodeDeps};
+use crate::python::{python_code_deps, CodeDeps, ModuleFunction};
 
 /// The flags BitBake expands when it reads a variable's flags for its
 /// dependencies.
@@ -37,6 +38,8 @@ pub(crate) struct DepContext<'a> {
     pub flags_excluded: Option<&'a [String]>,
     /// BB_BASEHASH_IGNORE_VARS.
     pub ignored: &'a BTreeSet<String>,
+    /// The layers' library functions (`oe.utils.foo`), which are keys too.
+    pub modules: &'a BTreeMap<String, ModuleFunction>,
 }
 
 /// A key's dependencies and signature value (`None` for an unset
@@ -72,11 +75,26 @@ impl DepContext<'_> {
         out
     }
 
-    /// The dependencies of inline Python met while expanding.
-    fn inline_python(&self, expressions: &[String]) -> CodeDeps {
+    /// The dependencies of Python code, parsed with the parse's session
+    /// running.
+    fn code_deps(
+        &mut self,
+        code: &str,
+        name: &str,
+        filename: &str,
+        lineno: u32,
+    ) -> Arc<Result<CodeDeps, String>> {
+        let mut found = None;
+        self.python
+            .with_session(&mut || found = Some(python_code_deps(code, name, filename, lineno)));
+        found.unwrap_or_else(|| Arc::new(Err("the code parser did not run".to_owned())))
+    }
+
+    /// The dependencies of inline Python met while expanding `name`.
+    fn inline_python(&mut self, expressions: &[String], name: &str) -> CodeDeps {
         let mut deps = CodeDeps::default();
         for code in expressions {
-            if let Ok(found) = python_code_deps(code, "", 0).as_ref() {
+            if let Ok(found) = self.code_deps(code, name, "<string>", 0).as_ref() {
                 deps.merge(found);
             }
         }
@@ -89,6 +107,9 @@ impl DepContext<'_> {
         key: &str,
         shell_execs: &dyn Fn(&str) -> Result<BTreeSet<String>, String>,
     ) -> Result<KeyDeps, String> {
+        if let Some(function) = self.modules.get(key) {
+            return Ok(self.build_module_function(key, function));
+        }
         if let Some(flagged) = key.strip_suffix(']') {
             return self.build_flag(flagged);
         }
@@ -119,9 +140,9 @@ impl DepContext<'_> {
             if truthy("python") {
                 let body = self.code_datastore.get_var(key, false).map_err(|e| e.to_string())?;
                 let body = body.unwrap_or_default();
-                let filename = flags.get("filename").cloned().unwrap_or_default();
+                let filename = flags.get("filename").cloned().unwrap_or_else(|| "<string>".into());
                 let lineno = flags.get("lineno").and_then(|l| l.parse().ok()).unwrap_or(0);
-                let parsed = python_code_deps(&body, &filename, lineno);
+                let parsed = self.code_deps(&body, key, &filename, lineno);
                 let parsed = parsed.as_ref().as_ref().map_err(|error| format!("{key}: {error}"))?;
                 deps.extend(parsed.references.iter().cloned());
                 deps.extend(parsed.execs.iter().filter(|e| self.keys.contains(*e)).cloned());
@@ -133,7 +154,7 @@ impl DepContext<'_> {
                 let expanded = with_refs.expanded.clone().unwrap_or_default();
                 let execs =
                     shell_execs(&expanded.value).map_err(|error| format!("{key}: {error}"))?;
-                let inline = self.inline_python(&expanded.python);
+                let inline = self.inline_python(&expanded.python, key);
                 deps.extend(self.shell_deps.iter().cloned());
                 deps.extend(expanded.references.iter().cloned());
                 deps.extend(inline.references.iter().cloned());
@@ -161,7 +182,7 @@ impl DepContext<'_> {
             let with_refs =
                 datastore.get_var_with_refs(key, &mut *self.python).map_err(|e| e.to_string())?;
             let expanded = with_refs.expanded.clone().unwrap_or_default();
-            let inline = self.inline_python(&expanded.python);
+            let inline = self.inline_python(&expanded.python, key);
             deps.extend(expanded.references.iter().cloned());
             deps.extend(inline.references.iter().cloned());
             deps.extend(inline.execs.iter().filter(|e| self.keys.contains(*e)).cloned());
@@ -186,6 +207,26 @@ impl DepContext<'_> {
         Ok((deps, value))
     }
 
+    /// A library function: what it reads and the known functions it
+    /// calls, less its `vardepsexclude` flag; its value is a hash of its
+    /// code with the verdicts of its contains tests.
+    fn build_module_function(&mut self, key: &str, function: &ModuleFunction) -> KeyDeps {
+        let excluded = self.datastore.get_var_flag(key, "vardepsexclude", true).ok().flatten();
+        let excluded: Vec<&str> =
+            excluded.as_deref().unwrap_or_default().split_whitespace().collect();
+        let kept = |name: &&String| !excluded.contains(&name.as_str());
+        let mut deps: BTreeSet<String> =
+            function.deps.references.iter().filter(kept).cloned().collect();
+        deps.extend(
+            function.deps.execs.iter().filter(kept).filter(|e| self.keys.contains(*e)).cloned(),
+        );
+        for name in self.ignored {
+            deps.remove(name);
+        }
+        let value = self.with_contains(Some(&function.value), &function.deps.contains, &[]);
+        (deps, Some(value))
+    }
+
     /// A `VAR[flag]` key: the flag's references.
     fn build_flag(&mut self, flagged: &str) -> Result<KeyDeps, String> {
         let Some((name, flag)) = flagged.split_once('[') else {
@@ -199,7 +240,7 @@ impl DepContext<'_> {
         if let Some(raw) = &raw {
             let expanded = self.datastore.expand_with(raw, Some(flagged), &mut *self.python);
             let expanded = expanded.map_err(|e| e.to_string())?;
-            let inline = self.inline_python(&expanded.python);
+            let inline = self.inline_python(&expanded.python, flagged);
             deps.extend(expanded.references.iter().cloned());
             deps.extend(inline.references.iter().cloned());
             deps.extend(inline.execs.iter().filter(|e| self.keys.contains(*e)).cloned());
@@ -226,7 +267,7 @@ impl DepContext<'_> {
                 continue;
             };
             deps.extend(expanded.references.iter().cloned());
-            let inline = self.inline_python(&expanded.python);
+            let inline = self.inline_python(&expanded.python, "");
             deps.extend(inline.references.iter().cloned());
             value = self.with_contains(Some(&value), &inline.contains, exclusions);
         }

@@ -15,7 +15,7 @@ use crate::eval::ParseState;
 use crate::files::Db;
 use crate::multiconfig::Multiconfig;
 use crate::plan::cache::{mc_parse, virtual_fn};
-use crate::python::evaluator_for;
+use crate::python::{evaluator_for, module_functions};
 use crate::recipe::RecipeId;
 use deps::DepContext;
 
@@ -80,12 +80,14 @@ pub fn signatures(
         .split_whitespace()
         .map(str::to_owned)
         .collect();
-    let keys: BTreeSet<String> = datastore
+    let modules = module_functions()?;
+    let mut keys: BTreeSet<String> = datastore
         .keys_with(&mut *python)
         .map_err(|error| error.to_string())?
         .into_iter()
         .filter(|key| !key.starts_with("__"))
         .collect();
+    keys.extend(modules.keys().cloned());
     let exported = |name: &str, flag: &str| {
         datastore
             .get_var_flag(name, flag, false)
@@ -117,6 +119,7 @@ pub fn signatures(
         shell_deps: &shell_deps,
         flags_excluded: (!excluded_flags.is_empty()).then_some(excluded_flags.as_slice()),
         ignored: &ignored,
+        modules: &modules,
     };
     // Every key's dependencies and value, found from the tasks outwards.
     let mut found: BTreeMap<String, (BTreeSet<String>, Option<String>)> = BTreeMap::new();

@@ -344,6 +344,18 @@ impl DataSmart {
         self.del_var(var, None);
     }
 
+    /// An empty datastore, as `bb.data.init()` makes; its inline Python
+    /// runs in the running session, or in a new one outside any parse.
+    #[new]
+    fn py_new(py: Python<'_>) -> PyResult<DataSmart> {
+        let runtime = py.import("bb._runtime")?;
+        let running = runtime.getattr("_running")?.call0()?;
+        let session =
+            if running.is_none() { runtime.getattr("Session")?.call0()? } else { running };
+        let prov = Provenance::internal("<bb.data.init>");
+        Ok(DataSmart::new(ParseState::default(), prov, session.unbind()))
+    }
+
     #[pyo3(name = "createCopy")]
     fn create_copy(&self, py: Python<'_>) -> DataSmart {
         let mut state = self.state.clone();
