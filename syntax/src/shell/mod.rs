@@ -63,9 +63,7 @@ pub struct ShellError {
 
 impl ShellError {
     fn at(text: &str, offset: usize, message: impl Into<String>) -> ShellError {
-        let before = &text.as_bytes()[..offset.min(text.len())];
-        let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
-        ShellError { message: message.into(), line: u32::try_from(line).unwrap_or(u32::MAX) }
+        ShellError { message: message.into(), line: line_at(text, offset) }
     }
 
     /// The same error for a text that starts on line `first` of the body.
@@ -73,6 +71,13 @@ impl ShellError {
         self.line = self.line.saturating_add(first - 1);
         self
     }
+}
+
+/// The line, counted from 1, of a byte offset in `text`.
+fn line_at(text: &str, offset: usize) -> u32 {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
+    u32::try_from(line).unwrap_or(u32::MAX)
 }
 
 impl fmt::Display for ShellError {
@@ -151,7 +156,7 @@ impl Finder {
         depth: usize,
         mut words: Vec<Word>,
     ) -> Result<(), ShellError> {
-        let line_of = |word: &Word| ShellError::at(text, word.offset, "").line + first - 1;
+        let line_of = |word: &Word| line_at(text, word.offset).saturating_add(first - 1);
         let mut index = 0;
         while index < words.len() {
             let word = &words[index];
@@ -164,7 +169,10 @@ impl Finder {
             if !commands.is_empty() && is_command_role(word) {
                 // BitBake drops the word from the list it is walking, and so
                 // steps over the word after it.
-                let found = words.iter().position(|other| other == word).unwrap_or(index);
+                let found = words
+                    .iter()
+                    .position(|other| other.role == word.role && other.text == word.text)
+                    .unwrap_or(index);
                 words.remove(found);
             }
             index += 1;
