@@ -168,10 +168,11 @@ pub fn signatures(
     Ok(out)
 }
 
-/// The commands a shell function body runs.
+/// The commands a shell function body runs, as BitBake's shell parser
+/// finds them.
 pub fn shell_execs(text: &str) -> Result<BTreeSet<String>, String> {
-    let _ = text;
-    Ok(BTreeSet::new())
+    rbake_syntax::shell::shell_execs(text)
+        .map_err(|error| format!("shell syntax error at line {}: {}", error.line, error.message))
 }
 
 fn hex(bytes: &[u8]) -> String {
