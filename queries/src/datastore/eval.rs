@@ -164,7 +164,7 @@ impl<'a> Ctx<'a> {
     /// A filter set with `setVarFilter` on the name before any `:`
     /// rewrites the expanded value.
     fn apply_filter(&mut self, var: &str, exp: &mut Expanded) -> Result<(), Failure> {
-        if self.unfiltered.as_deref() == Some(var) {
+        if self.unfiltered.as_deref() == Some(var) || self.ds.filters_bypassed.contains(var) {
             return Ok(());
         }
         let base = var.split(':').next().unwrap_or(var);

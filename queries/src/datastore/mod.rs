@@ -187,6 +187,10 @@ pub struct DataStore {
     history: HashMap<String, History>,
     /// Filters on expanded values, by variable name (`setVarFilter`).
     filters: HashMap<String, String>,
+    /// Names whose expanded reads skip their filter: BitBake's expansion
+    /// cache holds an unfiltered value for them once they are read for a
+    /// signature (see [`DataStore::bypass_filter`]).
+    filters_bypassed: imbl::HashSet<String>,
     /// The names changed since [`DataStore::create_copy`] made this
     /// datastore, in the order first changed (BitBake's `localkeys()`, the
     /// keys of the copy's own dictionary). Deleted names stay listed.
@@ -215,6 +219,7 @@ impl Default for DataStore {
             override_vars: ["OVERRIDES", "FILE"].into_iter().map(str::to_owned).collect(),
             history: HashMap::new(),
             filters: HashMap::new(),
+            filters_bypassed: imbl::HashSet::new(),
             local_keys: Vector::new(),
             local_set: imbl::HashSet::new(),
             overrides_plain: OnceLock::new(),
@@ -299,6 +304,14 @@ impl DataStore {
     pub fn none_flags(&self, name: &str) -> impl Iterator<Item = &str> {
         let flags = self.vars.get(name).map(|var| var.flags.iter());
         flags.into_iter().flatten().filter(|(_, v)| v.is_none()).map(|(flag, _)| flag.as_str())
+    }
+
+    /// From now on, expanded reads of `name` skip its filter. BitBake's
+    /// signature code reads a variable unexpanded with its references,
+    /// which caches the expansion before the filter; later expanded reads
+    /// of the name (inline Python calling `getVar` included) return that.
+    pub fn bypass_filter(&mut self, name: &str) {
+        self.filters_bypassed.insert(name.to_owned());
     }
 
     /// The names that ever got an `export` or `unexport` flag, sorted
@@ -393,6 +406,7 @@ impl PartialEq for DataStore {
             && self.history == other.history
             && self.local_keys == other.local_keys
             && self.filters == other.filters
+            && self.filters_bypassed == other.filters_bypassed
     }
 }
 

@@ -24,7 +24,9 @@ const EXPANDED_FLAGS: [&str; 8] = [
 
 /// Everything `build_dependencies` reads besides the key.
 pub(crate) struct DepContext<'a> {
-    pub datastore: &'a DataStore,
+    /// The datastore, whose filters are bypassed for the variables read so
+    /// far, as BitBake's expansion cache does.
+    pub datastore: DataStore,
     /// The copy with BB_HASH_CODEPARSER_VALS forced, which function bodies
     /// are read from.
     pub code_datastore: &'a DataStore,
@@ -113,7 +115,7 @@ impl DepContext<'_> {
         if let Some(flagged) = key.strip_suffix(']') {
             return self.build_flag(flagged);
         }
-        let datastore = self.datastore;
+        let datastore = &self.datastore;
         let mut flags: BTreeMap<String, String> = BTreeMap::new();
         for (flag, value) in datastore.get_var_flags_ordered(key, false) {
             let value = if EXPANDED_FLAGS.contains(&flag.as_str()) {
@@ -181,6 +183,9 @@ impl DepContext<'_> {
         } else {
             let with_refs =
                 datastore.get_var_with_refs(key, &mut *self.python).map_err(|e| e.to_string())?;
+            if self.datastore.has_filter(key) {
+                self.datastore.bypass_filter(key);
+            }
             let expanded = with_refs.expanded.clone().unwrap_or_default();
             let inline = self.inline_python(&expanded.python, key);
             deps.extend(expanded.references.iter().cloned());

@@ -112,7 +112,7 @@ pub fn signatures(
         }
     }
     let mut context = DepContext {
-        datastore,
+        datastore: datastore.clone(),
         code_datastore: &code_datastore,
         python,
         keys: &keys,
@@ -121,17 +121,27 @@ pub fn signatures(
         ignored: &ignored,
         modules: &modules,
     };
-    // Every key's dependencies and value, found from the tasks outwards.
+    // Every key's dependencies and value, found from each task outwards
+    // level by level, in BitBake's order (a task itself is read again even
+    // when an earlier task reached it), since a filtered variable read
+    // early changes what later inline Python sees.
     let mut found: BTreeMap<String, (BTreeSet<String>, Option<String>)> = BTreeMap::new();
     for task in &state.tasks {
-        let mut pending = vec![task.clone()];
-        while let Some(key) = pending.pop() {
-            if found.contains_key(&key) {
-                continue;
+        let built = context.build(task, shell_execs)?;
+        found.insert(task.clone(), built);
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut level: BTreeSet<String> = found[task].0.clone();
+        while !level.is_empty() {
+            seen.extend(level.iter().cloned());
+            let mut next = BTreeSet::new();
+            for dep in &level {
+                if !found.contains_key(dep) {
+                    let built = context.build(dep, shell_execs)?;
+                    found.insert(dep.clone(), built);
+                }
+                next.extend(found[dep].0.iter().filter(|name| !seen.contains(*name)).cloned());
             }
-            let (deps, value) = context.build(&key, shell_execs)?;
-            pending.extend(deps.iter().filter(|dep| !found.contains_key(*dep)).cloned());
-            found.insert(key, (deps, value));
+            level = next;
         }
     }
     let mut out = Vec::new();
