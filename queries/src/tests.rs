@@ -6,3 +6,4 @@ mod plan;
 mod python;
 mod recipe;
 mod recipes;
+mod signature;

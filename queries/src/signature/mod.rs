@@ -4,6 +4,9 @@
 //! a sha256 over the task's code and each dependency's name and value.
 
 mod deps;
+mod per_task;
+
+pub use per_task::{planned_dependencies, task_basehash, taskhash, TaskId};
 
 use std::collections::{BTreeMap, BTreeSet};
 

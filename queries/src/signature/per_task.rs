@@ -1,0 +1,151 @@
+//! Per-task signature queries: a task's basehash, its dependencies in a
+//! plan, and its taskhash as BitBake's basic signature handler computes it
+//! (`SignatureGeneratorBasic`): the basehash, then the taskhash of every
+//! dependency, in BitBake's order.
+//!
+//! Each is its own query, so an edit that changes one task's basehash
+//! re-runs the taskhashes of that task and of the tasks after it, and no
+//! others: every other basehash comes out equal and salsa stops there.
+//!
+//! Not yet: the file checksums of `file-checksums`, taints from `-f`,
+//! BB_TASKHASH_IGNORE_TASKS, and
+//! OpenEmbedded's handler (`OEEquivHash`, whose dependency filter is the
+//! layer's Python); a `nostamp` task's taint is a hash of its id rather
+//! than BitBake's random one.
+
+use sha2::{Digest, Sha256};
+
+use super::recipe_signatures;
+use crate::config::Invocation;
+use crate::files::Db;
+use crate::multiconfig::Multiconfig;
+use crate::plan::{plan, PlanRequest};
+use crate::recipe::RecipeId;
+
+/// A task, by BitBake's file name (`mc:NAME:virtual:VARIANT:/x.bb`) and
+/// task name.
+#[salsa::interned(debug)]
+pub struct TaskId {
+    #[returns(ref)]
+    pub fn_name: String,
+    #[returns(ref)]
+    pub task: String,
+}
+
+/// The multiconfig, variant and recipe file of a BitBake file name.
+fn split_fn(fn_name: &str) -> (&str, &str, &str) {
+    let (mc, rest) = match fn_name.strip_prefix("mc:").and_then(|rest| rest.split_once(':')) {
+        Some((mc, rest)) => (mc, rest),
+        None => ("", fn_name),
+    };
+    match rest.strip_prefix("virtual:").and_then(|rest| rest.find(":/").map(|at| (rest, at))) {
+        Some((rest, at)) => (mc, &rest[..at], &rest[at + 1..]),
+        None => (mc, "", rest),
+    }
+}
+
+/// A task's basehash, or `None` if its recipe has no such signed task.
+#[salsa::tracked]
+pub fn task_basehash<'db>(
+    db: &'db dyn Db,
+    invocation: Invocation,
+    task: TaskId<'db>,
+) -> Option<String> {
+    let (mc, _, path) = split_fn(task.fn_name(db));
+    let recipe = RecipeId::new(db, std::path::PathBuf::from(path));
+    let mc = Multiconfig::new(db, mc.to_owned());
+    let signed = recipe_signatures(db, invocation, recipe, mc);
+    let variant = signed.iter().find(|variant| variant.fn_name == *task.fn_name(db))?;
+    let tasks = variant.tasks.as_ref().ok()?;
+    tasks
+        .iter()
+        .find(|signature| signature.task == *task.task(db))
+        .map(|signature| signature.basehash.clone())
+}
+
+/// The tasks `task` depends on in the plan for `request`, each with its
+/// PN (BitBake's `pnid` is `PN:task`).
+#[salsa::tracked(returns(ref))]
+pub fn planned_dependencies<'db>(
+    db: &'db dyn Db,
+    invocation: Invocation,
+    request: PlanRequest<'db>,
+    task: TaskId<'db>,
+) -> Vec<(String, String, String)> {
+    let Some(planned) = plan(db, invocation, request).plan.as_ref() else { return Vec::new() };
+    let Some(me) = planned
+        .tasks
+        .iter()
+        .find(|planned| planned.fn_name == *task.fn_name(db) && planned.task == *task.task(db))
+    else {
+        return Vec::new();
+    };
+    me.depends
+        .iter()
+        .map(|&dep| {
+            let dep = &planned.tasks[dep];
+            let pnid = if dep.mc.is_empty() {
+                format!("{}:{}", dep.pn, dep.task)
+            } else {
+                format!("mc:{}:{}:{}", dep.mc, dep.pn, dep.task)
+            };
+            (pnid, dep.fn_name.clone(), dep.task.clone())
+        })
+        .collect()
+}
+
+/// A task's taskhash in the plan for `request`.
+#[salsa::tracked]
+pub fn taskhash<'db>(
+    db: &'db dyn Db,
+    invocation: Invocation,
+    request: PlanRequest<'db>,
+    task: TaskId<'db>,
+) -> Option<String> {
+    let mut data = task_basehash(db, invocation, task).clone()?;
+    // BitBake sorts the dependencies as `(pnid, tid)` pairs.
+    let mut deps = planned_dependencies(db, invocation, request, task).clone();
+    deps.sort_by_cached_key(|(pnid, fn_name, dep_task)| {
+        (pnid.clone(), format!("{fn_name}:{dep_task}"))
+    });
+    for (_, fn_name, dep_task) in deps {
+        let dep = TaskId::new(db, fn_name, dep_task);
+        data.push_str(&taskhash(db, invocation, request, dep).clone()?);
+    }
+    if is_nostamp(db, invocation, task) {
+        let tid = format!("{}:{}", task.fn_name(db), task.task(db));
+        data.push_str(&hex(&Sha256::digest(tid.as_bytes())));
+    }
+    Some(hex(&Sha256::digest(data.as_bytes())))
+}
+
+/// Whether the task has the `nostamp` flag.
+fn is_nostamp(db: &dyn Db, invocation: Invocation, task: TaskId<'_>) -> bool {
+    let (mc, variant, path) = split_fn(task.fn_name(db));
+    let recipe = RecipeId::new(db, std::path::PathBuf::from(path));
+    let mc = Multiconfig::new(db, mc.to_owned());
+    let entries = crate::plan::cache::recipe_entries(db, invocation, recipe, mc);
+    let entry = entries.entries.iter().find(|entry| entry.variant == variant);
+    let info = entry.and_then(|entry| entry.info.task(task.task(db)).cloned());
+    info.is_some_and(|info| info.flag("nostamp").is_some())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_fn;
+
+    #[test]
+    fn file_names_split_into_multiconfig_variant_and_path() {
+        assert_eq!(split_fn("/l/a.bb"), ("", "", "/l/a.bb"));
+        assert_eq!(split_fn("virtual:native:/l/a.bb"), ("", "native", "/l/a.bb"));
+        assert_eq!(split_fn("mc:x:/l/a.bb"), ("x", "", "/l/a.bb"));
+        assert_eq!(
+            split_fn("mc:x:virtual:multilib:lib32:/l/a.bb"),
+            ("x", "multilib:lib32", "/l/a.bb")
+        );
+    }
+}

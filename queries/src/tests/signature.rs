@@ -1,0 +1,80 @@
+//! Signatures as salsa sees them: editing a variable that only one task
+//! reads changes that task's basehash, and re-runs the taskhashes of that
+//! task and of the tasks after it, and no others.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::config::Invocation;
+use crate::files::Files;
+use crate::plan::{plan, PlanRequest};
+use crate::signature::{taskhash, TaskId};
+use crate::test_db::TestDb;
+
+const BASE_CLASS: &str = "do_fetch() {\n\techo ${FETCHVAR}\n}\n\
+    do_compile() {\n\techo ${COMPILEVAR}\n}\n\
+    do_build() {\n\t:\n}\n\
+    addtask fetch\naddtask compile after do_fetch\naddtask build after do_compile\n\
+    do_compile[deptask] = \"do_build\"\n";
+
+fn setup() -> (TestDb, Invocation) {
+    TestDb::with_build(&[
+        ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer\"\n"),
+        (
+            "/layer/conf/layer.conf",
+            "BBPATH .= \":${LAYERDIR}\"\nBBFILES += \"${LAYERDIR}/recipes/*.bb\"\n",
+        ),
+        (
+            "/layer/conf/bitbake.conf",
+            "PN = \"${@bb.parse.vars_from_file(d.getVar('FILE', False), d)[0]}\"\n",
+        ),
+        ("/layer/classes/base.bbclass", BASE_CLASS),
+        ("/layer/recipes/app_1.0.bb", "DEPENDS = \"lib\"\nFETCHVAR = \"a\"\n"),
+        ("/layer/recipes/lib_1.0.bb", "FETCHVAR = \"x\"\nCOMPILEVAR = \"y\"\n"),
+    ])
+}
+
+/// Every planned task's taskhash, by `PN:task`.
+fn taskhashes(db: &TestDb, invocation: Invocation) -> BTreeMap<String, String> {
+    let request = PlanRequest::new(db, vec!["app".into()], None, vec![], vec![], vec![], false);
+    let outcome = plan(db, invocation, request);
+    let planned = outcome.plan.as_ref().expect("a plan");
+    planned
+        .tasks
+        .iter()
+        .map(|task| {
+            let id = TaskId::new(db, task.fn_name.clone(), task.task.clone());
+            let hash = taskhash(db, invocation, request, id).clone().expect("a taskhash");
+            (format!("{}:{}", task.pn, task.task), hash)
+        })
+        .collect()
+}
+
+fn count(executed: &[String], name: &str) -> usize {
+    executed.iter().filter(|query| *query == name).count()
+}
+
+#[test]
+fn a_variable_one_task_reads_reruns_that_task_and_the_tasks_after_it() {
+    let (mut db, invocation) = setup();
+    let before = taskhashes(&db, invocation);
+    assert_eq!(before.len(), 6, "{before:?}");
+    db.take_executed();
+
+    let path = Path::new("/layer/recipes/lib_1.0.bb");
+    Files::update(&mut db, path, Some("FETCHVAR = \"x\"\nCOMPILEVAR = \"z\"\n".into()));
+    let after = taskhashes(&db, invocation);
+    let changed: Vec<&str> =
+        before.keys().filter(|task| before[*task] != after[*task]).map(String::as_str).collect();
+    assert_eq!(changed, ["app:do_build", "app:do_compile", "lib:do_build", "lib:do_compile"]);
+
+    let executed = db.take_executed();
+    // The recipe is parsed and signed again; its planner facts are equal,
+    // so the plan stays. Each of lib's tasks has its basehash read again,
+    // and only the four changed tasks have their taskhash computed again.
+    assert_eq!(count(&executed, "parse_recipe"), 1, "{executed:?}");
+    assert_eq!(count(&executed, "recipe_signatures"), 1, "{executed:?}");
+    assert_eq!(count(&executed, "plan"), 0, "{executed:?}");
+    assert_eq!(count(&executed, "task_basehash"), 3, "{executed:?}");
+    assert_eq!(count(&executed, "taskhash"), 4, "{executed:?}");
+}
