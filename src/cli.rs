@@ -102,6 +102,10 @@ pub struct PlanArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Add each task's basehash and taskhash to the JSON (BitBake's basic
+    /// signature handler: no file checksums or OpenEmbedded filter yet).
+    #[arg(long, requires = "json")]
+    pub hashes: bool,
 }
 
 #[derive(Debug, Args)]

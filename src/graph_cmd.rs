@@ -9,6 +9,7 @@ use std::time::Instant;
 use rbake_queries::multiconfig::{multiconfigs, Multiconfig};
 use rbake_queries::plan::cache::provider_index;
 use rbake_queries::plan::{plan, Level, Message, Plan, PlanOutcome, PlanRequest};
+use rbake_queries::signature::{task_basehash, taskhash, TaskId};
 use serde_json::json;
 
 use crate::cli::{GlobalArgs, GraphArgs, PlanArgs, TargetArgs};
@@ -35,7 +36,7 @@ fn plan_for<'w>(
     workspace: &'w Workspace,
     targets: &TargetArgs,
     allow_incomplete: bool,
-) -> (&'w PlanOutcome, bool) {
+) -> (&'w PlanOutcome, bool, PlanRequest<'w>) {
     let started = Instant::now();
     if targets.timings {
         // Parse every recipe first, so that the plan's time is its own.
@@ -62,13 +63,13 @@ fn plan_for<'w>(
         eprintln!("timings: parse {parsed:.3} s, plan {planned:.3} s");
     }
     let errors = report_messages(&outcome.messages);
-    (outcome, errors)
+    (outcome, errors, request)
 }
 
 pub fn run_graph(global: &GlobalArgs, args: &GraphArgs) -> Result<ExitCode, Failed> {
     let workspace = Workspace::open(global, process_env())?;
     workspace.checked_config()?;
-    let (outcome, errors) = plan_for(&workspace, &args.targets, true);
+    let (outcome, errors, _) = plan_for(&workspace, &args.targets, true);
     let Some(plan) = &outcome.plan else { return Err(Failed) };
     if args.json {
         outln!(
@@ -152,7 +153,7 @@ fn graph_json(plan: &Plan) -> serde_json::Value {
 pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed> {
     let workspace = Workspace::open(global, process_env())?;
     workspace.checked_config()?;
-    let (outcome, errors) = plan_for(&workspace, &args.targets, false);
+    let (outcome, errors, request) = plan_for(&workspace, &args.targets, false);
     let Some(plan) = &outcome.plan else { return Err(Failed) };
     let mut out = Output::new();
     if args.json {
@@ -167,8 +168,17 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed
             .map(|task| {
                 let depends: Vec<&str> =
                     task.depends.iter().map(|&dep| plan.tasks[dep].tid.as_str()).collect();
-                json!({ "id": task.tid, "pn": task.pn_with_mc(), "task": task.task,
-                        "version": task.version, "depends": depends })
+                let mut entry = json!({ "id": task.tid, "pn": task.pn_with_mc(), "task": task.task,
+                        "version": task.version, "depends": depends });
+                if args.hashes {
+                    let db = &workspace.db;
+                    let id = TaskId::new(db, task.fn_name.clone(), task.task.clone());
+                    let basehash = task_basehash(db, workspace.invocation, id).clone();
+                    let taskhash = taskhash(db, workspace.invocation, request, id).clone();
+                    entry["basehash"] = json!(basehash);
+                    entry["taskhash"] = json!(taskhash);
+                }
+                entry
             })
             .collect();
         let document = json!({ "tasks": tasks, "batches": batches });

@@ -1,0 +1,1 @@
+do_install[noexec] = "1"
