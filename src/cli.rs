@@ -60,6 +60,28 @@ pub enum Command {
     ShowAppends,
     /// List the layers, like `bitbake-layers show-layers`.
     ShowLayers,
+    /// Write every planned task's signature file, like `bitbake -S none`.
+    Sigs(SigsArgs),
+    /// Explain the differences between two signature files, like
+    /// bitbake-diffsigs.
+    Diffsigs(DiffsigsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SigsArgs {
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    /// Print each file written.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffsigsArgs {
+    /// The earlier signature file.
+    pub a: PathBuf,
+    /// The later signature file.
+    pub b: PathBuf,
 }
 
 /// Targets and the options that choose their tasks, as BitBake takes them.

@@ -1,6 +1,7 @@
 //! The `rbake` command line.
 
 mod cli;
+mod diffsigs_cmd;
 mod dump_cmd;
 mod env_cmd;
 mod getvar_cmd;
@@ -9,6 +10,7 @@ mod output;
 mod parse_cmd;
 mod recipes_cmd;
 mod show_cmd;
+mod sigs_cmd;
 mod syntax_cmd;
 mod workspace;
 
@@ -37,6 +39,8 @@ fn main() -> ExitCode {
         cli::Command::ShowRecipes(args) => show_cmd::show_recipes(&cli.global, &args),
         cli::Command::ShowAppends => show_cmd::show_appends(&cli.global),
         cli::Command::ShowLayers => show_cmd::show_layers(&cli.global),
+        cli::Command::Sigs(args) => sigs_cmd::run(&cli.global, &args),
+        cli::Command::Diffsigs(args) => diffsigs_cmd::run(&args),
     };
     // A failed command has already said why.
     outcome.unwrap_or(ExitCode::FAILURE)

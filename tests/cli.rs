@@ -199,3 +199,63 @@ fn parse_in_workers_counts_as_in_one_process() {
     assert_eq!(summary("3"), single);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `rbake sigs` writes a signature file per task, named by its taskhash;
+/// after an edit, `rbake diffsigs` follows the changed dependency hashes
+/// down to the variable that changed.
+#[test]
+fn diffsigs_traces_a_changed_taskhash_to_the_edit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = scratch("sigs", &[]);
+    let layer = dir.join("layer");
+    copy_dir(&root.join("tests/data/taskhash/basic/layer"), &layer);
+    let top = dir.join("top");
+    std::fs::create_dir_all(&top).unwrap();
+    let bbpath = layer.to_string_lossy().into_owned();
+    let sigs = || rbake(&["sigs", "app", "-c", "compile"], &top, &[("BBPATH", &bbpath)]);
+    assert!(sigs().status.success());
+    let stamps = top.join("tmp/stamps");
+    let compile_files = || -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&stamps)
+            .unwrap()
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.to_string_lossy().contains("app-1.0.do_compile.sigdata."))
+            .collect();
+        files.sort();
+        files
+    };
+    let before = compile_files();
+    assert_eq!(before.len(), 1, "{before:?}");
+    let recipe = layer.join("recipes/zlib_1.3.bb");
+    let mut text = std::fs::read_to_string(&recipe).unwrap();
+    text.push_str("do_install:append() {\n\techo more\n}\n");
+    std::fs::write(&recipe, text).unwrap();
+    assert!(sigs().status.success());
+    let after: Vec<PathBuf> =
+        compile_files().into_iter().filter(|file| !before.contains(file)).collect();
+    assert_eq!(after.len(), 1, "a new taskhash for app's do_compile");
+    let a = before[0].to_string_lossy().into_owned();
+    let b = after[0].to_string_lossy().into_owned();
+    let output = rbake(&["diffsigs", &a, &b], &top, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("Hash for task dependency"), "{stdout}");
+    assert!(stdout.contains("zlib_1.3.bb:do_install changed"), "{stdout}");
+    assert!(
+        stdout.contains("Variable do_install value changed from '\t:\n' to '\t:\n\techo more\n'"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -20,7 +20,7 @@ mod taskdata;
 pub mod version;
 mod world;
 
-pub use schedule::Plan;
+pub use schedule::{Plan, PlannedTask};
 pub use targets::{find_versions, VersionRow};
 pub use world::{universe_targets, world_targets};
 

@@ -39,6 +39,8 @@ pub struct RecipeInfo {
     pub tasks: Vec<TaskInfo>,
     /// The Python body of `calculate_extra_depends`, if the recipe has one.
     pub extra_depends: Option<String>,
+    /// STAMP: where the task stamps and signature files go.
+    pub stamp: String,
 }
 
 /// One task and the flags that shape the task graph, expanded.
@@ -107,6 +109,7 @@ impl RecipeInfo {
             info.pr = reader.get("PR");
             info.default_preference = reader.get("DEFAULT_PREFERENCE").trim().parse().unwrap_or(0);
             info.exclude_from_world = to_boolean(&reader.get("EXCLUDE_FROM_WORLD"));
+            info.stamp = reader.get("STAMP");
             info.depends = reader.deps("DEPENDS");
             let rdepends = reader.deps("RDEPENDS");
             let rrecommends = reader.deps("RRECOMMENDS");

@@ -6,7 +6,7 @@
 mod deps;
 mod per_task;
 
-pub use per_task::{planned_dependencies, task_basehash, taskhash, TaskId};
+pub use per_task::{planned_dependencies, task_basehash, task_signature, taskhash, TaskId};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,6 +32,9 @@ pub struct TaskSignature {
     /// The value hashed for the task and for each dependency (`None` for
     /// a flag that is not set).
     pub varvals: BTreeMap<String, Option<String>>,
+    /// The direct dependencies of the task and of each dependency
+    /// (BitBake's `gendeps`).
+    pub gendeps: BTreeMap<String, Vec<String>>,
 }
 
 /// The signatures of one datastore's tasks, or why they could not be
@@ -168,14 +171,17 @@ pub fn signatures(
         }
         let basehash = hex(&Sha256::digest(data.as_bytes()));
         let mut varvals = BTreeMap::new();
+        let mut gendeps = BTreeMap::new();
         for key in seen.iter().chain(std::iter::once(task)) {
             varvals.insert(key.clone(), found[key].1.clone());
+            gendeps.insert(key.clone(), found[key].0.iter().cloned().collect());
         }
         out.push(TaskSignature {
             task: task.clone(),
             basehash,
             vardeps: seen.into_iter().collect(),
             varvals,
+            gendeps,
         });
     }
     Ok(out)

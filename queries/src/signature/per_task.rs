@@ -15,7 +15,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::recipe_signatures;
+use super::{recipe_signatures, TaskSignature};
 use crate::config::Invocation;
 use crate::files::Db;
 use crate::multiconfig::Multiconfig;
@@ -44,6 +44,22 @@ fn split_fn(fn_name: &str) -> (&str, &str, &str) {
     }
 }
 
+/// A task's signature data, or `None` if its recipe has no such signed
+/// task.
+pub fn task_signature<'db>(
+    db: &'db dyn Db,
+    invocation: Invocation,
+    task: TaskId<'db>,
+) -> Option<&'db TaskSignature> {
+    let (mc, _, path) = split_fn(task.fn_name(db));
+    let recipe = RecipeId::new(db, std::path::PathBuf::from(path));
+    let mc = Multiconfig::new(db, mc.to_owned());
+    let signed = recipe_signatures(db, invocation, recipe, mc);
+    let variant = signed.iter().find(|variant| variant.fn_name == *task.fn_name(db))?;
+    let tasks = variant.tasks.as_ref().ok()?;
+    tasks.iter().find(|signature| signature.task == *task.task(db))
+}
+
 /// A task's basehash, or `None` if its recipe has no such signed task.
 #[salsa::tracked]
 pub fn task_basehash<'db>(
@@ -51,16 +67,7 @@ pub fn task_basehash<'db>(
     invocation: Invocation,
     task: TaskId<'db>,
 ) -> Option<String> {
-    let (mc, _, path) = split_fn(task.fn_name(db));
-    let recipe = RecipeId::new(db, std::path::PathBuf::from(path));
-    let mc = Multiconfig::new(db, mc.to_owned());
-    let signed = recipe_signatures(db, invocation, recipe, mc);
-    let variant = signed.iter().find(|variant| variant.fn_name == *task.fn_name(db))?;
-    let tasks = variant.tasks.as_ref().ok()?;
-    tasks
-        .iter()
-        .find(|signature| signature.task == *task.task(db))
-        .map(|signature| signature.basehash.clone())
+    task_signature(db, invocation, task).map(|signature| signature.basehash.clone())
 }
 
 /// The tasks `task` depends on in the plan for `request`, each with its

@@ -1,0 +1,112 @@
+//! `rbake sigs`: a signature file for every task of a plan, as
+//! `bitbake -S none` writes them (`${STAMP}.do_task.sigdata.TASKHASH`, here
+//! as JSON with a `.json` suffix), holding what the hashes were made of.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rbake_queries::plan::cache::recipe_entries;
+use rbake_queries::plan::{plan, PlanRequest, PlannedTask};
+use rbake_queries::recipe::RecipeId;
+use rbake_queries::signature::{task_signature, taskhash, TaskId};
+use serde_json::json;
+
+use crate::cli::{GlobalArgs, SigsArgs};
+use crate::graph_cmd::report_messages;
+use crate::workspace::{process_env, write_atomically, Failed, Workspace};
+
+pub fn run(global: &GlobalArgs, args: &SigsArgs) -> Result<ExitCode, Failed> {
+    let workspace = Workspace::open(global, process_env())?;
+    workspace.checked_config()?;
+    let db = &workspace.db;
+    let targets = &args.targets;
+    let request = PlanRequest::new(
+        db,
+        targets.targets.clone(),
+        targets.task.clone(),
+        targets.runall.clone(),
+        targets.runonly.clone(),
+        targets.ignore_deps.clone(),
+        false,
+    );
+    let outcome = plan(db, workspace.invocation, request);
+    let errors = report_messages(&outcome.messages);
+    let Some(planned) = &outcome.plan else { return Err(Failed) };
+    let mut written = 0;
+    let mut failed = false;
+    for task in &planned.tasks {
+        match write_sigdata(&workspace, request, planned.tasks.as_slice(), task) {
+            Ok(path) => {
+                written += 1;
+                if args.verbose {
+                    eprintln!("{}", path.display());
+                }
+            }
+            Err(message) => {
+                eprintln!("ERROR: {}: {message}", task.tid);
+                failed = true;
+            }
+        }
+    }
+    eprintln!("NOTE: wrote {written} signature files");
+    Ok(if errors || failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Writes one task's signature file; returns its path.
+fn write_sigdata(
+    workspace: &Workspace,
+    request: PlanRequest<'_>,
+    tasks: &[PlannedTask],
+    task: &PlannedTask,
+) -> Result<PathBuf, String> {
+    let db = &workspace.db;
+    let invocation = workspace.invocation;
+    let id = TaskId::new(db, task.fn_name.clone(), task.task.clone());
+    let signature = task_signature(db, invocation, id).ok_or("the task has no signature")?;
+    let hash = taskhash(db, invocation, request, id).clone().ok_or("the task has no taskhash")?;
+    let mut runtaskdeps: Vec<&str> =
+        task.depends.iter().map(|&dep| tasks[dep].tid.as_str()).collect();
+    runtaskdeps.sort_unstable();
+    let mut runtaskhashes = serde_json::Map::new();
+    for &dep in &task.depends {
+        let dep = &tasks[dep];
+        let dep_id = TaskId::new(db, dep.fn_name.clone(), dep.task.clone());
+        let dep_hash = taskhash(db, invocation, request, dep_id).clone();
+        runtaskhashes.insert(dep.tid.clone(), json!(dep_hash));
+    }
+    let document = json!({
+        "tid": task.tid,
+        "task": task.task,
+        "taskdeps": signature.vardeps,
+        "basehash": signature.basehash,
+        "gendeps": signature.gendeps,
+        "varvals": signature.varvals,
+        "runtaskdeps": runtaskdeps,
+        "runtaskhashes": runtaskhashes,
+        "file_checksum_values": [],
+        "taint": null,
+        "taskhash": hash,
+        "unihash": hash,
+    });
+    let stamp = stamp_of(workspace, task).ok_or("STAMP is not set")?;
+    let path = PathBuf::from(format!("{stamp}.{}.sigdata.{hash}.json", task.task));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    }
+    let text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    write_atomically(&path, text.as_bytes())
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    Ok(path)
+}
+
+/// The task's recipe's STAMP.
+fn stamp_of(workspace: &Workspace, task: &PlannedTask) -> Option<String> {
+    let db = &workspace.db;
+    let path =
+        task.fn_name.rsplit_once(":/").map_or(task.fn_name.clone(), |(_, rest)| format!("/{rest}"));
+    let recipe = RecipeId::new(db, PathBuf::from(path));
+    let mc = rbake_queries::multiconfig::Multiconfig::new(db, task.mc.clone());
+    let entries = recipe_entries(db, workspace.invocation, recipe, mc);
+    let entry = entries.entries.iter().find(|entry| entry.fn_name == task.fn_name)?;
+    Some(entry.info.stamp.clone()).filter(|stamp| !stamp.is_empty())
+}
