@@ -9,7 +9,7 @@ use std::time::Instant;
 use rbake_queries::multiconfig::{multiconfigs, Multiconfig};
 use rbake_queries::plan::cache::provider_index;
 use rbake_queries::plan::{plan, Level, Message, Plan, PlanOutcome, PlanRequest};
-use rbake_queries::signature::{task_basehash, taskhash, TaskId};
+use rbake_queries::signature::{dropped_dependencies, task_basehash, taskhash, TaskId};
 use serde_json::json;
 
 use crate::cli::{GlobalArgs, GraphArgs, PlanArgs, TargetArgs};
@@ -155,6 +155,12 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed
     workspace.checked_config()?;
     let (outcome, errors, request) = plan_for(&workspace, &args.targets, false);
     let Some(plan) = &outcome.plan else { return Err(Failed) };
+    if args.hashes {
+        let dropped = dropped_dependencies(&workspace.db, workspace.invocation, request);
+        if let Err(error) = dropped {
+            eprintln!("ERROR: the signature handler failed, so there are no taskhashes: {error}");
+        }
+    }
     let mut out = Output::new();
     if args.json {
         let batches: Vec<Vec<&str>> = plan

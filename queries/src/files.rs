@@ -28,6 +28,34 @@ pub trait System: Send + Sync + fmt::Debug {
     /// The entries of the directory at `path`, sorted by name, or `None` if
     /// there is no such directory.
     fn read_dir(&self, path: &Path) -> Option<Vec<DirEntry>>;
+
+    /// The bytes of the file at `path`, for files whose contents are
+    /// checksummed rather than parsed (a recipe's patches).
+    fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
+        self.read_to_string(path).map(String::into_bytes)
+    }
+}
+
+/// A file whose bytes are an input (checksummed, not parsed), or `None`
+/// if it does not exist.
+#[salsa::input(debug)]
+pub struct BinaryFile {
+    #[returns(ref)]
+    pub path: PathBuf,
+    #[returns(ref)]
+    pub bytes: Option<std::sync::Arc<[u8]>>,
+}
+
+/// The input for the bytes of the file at `path`, made on first use.
+pub fn binary_file(db: &dyn Db, path: &Path) -> BinaryFile {
+    if let Some(file) = db.files().binaries.get(path) {
+        return *file;
+    }
+    let bytes = db.system().read_bytes(path).map(std::sync::Arc::from);
+    *db.files()
+        .binaries
+        .entry(path.to_path_buf())
+        .or_insert_with(|| BinaryFile::new(db, path.to_path_buf(), bytes))
 }
 
 /// One entry of a directory.
@@ -100,6 +128,7 @@ impl System for MemorySystem {
 pub struct Files {
     by_path: DashMap<PathBuf, SourceFile>,
     directories: DashMap<PathBuf, Directory>,
+    binaries: DashMap<PathBuf, BinaryFile>,
 }
 
 impl Files {
@@ -121,6 +150,15 @@ impl Files {
         let Some(directory) = db.files().directories.get(path).map(|entry| *entry) else { return };
         if *directory.entries(db) != entries {
             directory.set_entries(db).to(entries);
+        }
+    }
+
+    /// Brings the bytes input for `path`, if there is one, up to date.
+    pub fn update_binary(db: &mut dyn Db, path: &Path, bytes: Option<Vec<u8>>) {
+        let Some(file) = db.files().binaries.get(path).map(|entry| *entry) else { return };
+        let bytes: Option<std::sync::Arc<[u8]>> = bytes.map(std::sync::Arc::from);
+        if *file.bytes(db) != bytes {
+            file.set_bytes(db).to(bytes);
         }
     }
 

@@ -22,6 +22,13 @@ impl System for OsSystem {
         })
     }
 
+    fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
+        if !path.is_file() {
+            return None;
+        }
+        std::fs::read(path).ok()
+    }
+
     fn read_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
         let mut entries: Vec<DirEntry> = std::fs::read_dir(path)
             .ok()?

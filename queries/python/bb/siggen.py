@@ -462,3 +462,31 @@ def compare_sigfiles(a, b, recursecb=None, color=False, collapsed=False):
 
 def dump_sigfile(a):
     raise _not_yet("bb.siggen.dump_sigfile")
+
+
+def dropped_dependencies(d, edges, recipes, virtmap, virtpnmap):
+    """The positions in ``edges`` of the task dependencies the configured
+    signature handler leaves out of taskhashes (its ``rundep_check``).
+
+    ``d`` is the configuration datastore; ``edges`` holds
+    ``(fn, recipename, task, dep, depname)`` tuples; ``recipes`` maps each
+    multiconfig to ``{fn: (inherits, runrecs)}`` for the recipes involved,
+    which is what handlers read from BitBake's data caches;
+    ``virtmap``/``virtpnmap`` are the resolved ``virtual/*`` names, which
+    the handler is told of first (``tasks_resolved``), as the runqueue does.
+    """
+    generator = init(d)
+    caches = {}
+    for mc, table in recipes.items():
+        cache = types.SimpleNamespace(inherits={}, runrecs={}, pkg_fn={})
+        for fn, (inherits, runrecs) in table.items():
+            cache.inherits[fn] = list(inherits)
+            cache.runrecs[fn] = {pkg: list(names) for pkg, names in runrecs.items()}
+        caches[mc] = cache
+    if hasattr(generator, "tasks_resolved"):
+        generator.tasks_resolved(dict(virtmap), dict(virtpnmap), caches.get(""))
+    dropped = []
+    for index, (fn, recipename, task, dep, depname) in enumerate(edges):
+        if not generator.rundep_check(fn, recipename, task, dep, depname, caches):
+            dropped.append(index)
+    return dropped

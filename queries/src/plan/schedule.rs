@@ -51,8 +51,8 @@ pub struct Plan {
     pub tasks: Vec<PlannedTask>,
     /// Task indices; every batch depends only on earlier ones.
     pub batches: Vec<Vec<usize>>,
-    /// Resolved `virtual/*` names and the PN chosen for each.
-    pub virtuals: Vec<(String, String)>,
+    /// Resolved `virtual/*` names with the PN and file chosen for each.
+    pub virtuals: Vec<(String, String, String)>,
 }
 
 impl Plan {
@@ -99,7 +99,11 @@ pub(crate) fn schedule(
         let index = lookups[mc].index();
         for (name, fn_name) in data.provider_map() {
             if name.starts_with("virtual/") {
-                virtuals.push((name.to_owned(), index.pn_of(fn_name).to_owned()));
+                virtuals.push((
+                    name.to_owned(),
+                    index.pn_of(fn_name).to_owned(),
+                    fn_name.to_owned(),
+                ));
             }
         }
     }

@@ -41,6 +41,12 @@ pub struct RecipeInfo {
     pub extra_depends: Option<String>,
     /// STAMP: where the task stamps and signature files go.
     pub stamp: String,
+    /// Each task's `file-checksums` flag, expanded, where not empty: the
+    /// local files whose contents enter its taskhash (`path:True` or
+    /// `path:False` for whether the path exists).
+    pub file_checksums: Vec<(String, String)>,
+    /// The classes inherited, by path (BitBake's `__inherit_cache`).
+    pub inherits: Vec<String>,
 }
 
 /// One task and the flags that shape the task graph, expanded.
@@ -110,12 +116,25 @@ impl RecipeInfo {
             info.default_preference = reader.get("DEFAULT_PREFERENCE").trim().parse().unwrap_or(0);
             info.exclude_from_world = to_boolean(&reader.get("EXCLUDE_FROM_WORLD"));
             info.stamp = reader.get("STAMP");
+            info.inherits =
+                state.inherited.iter().map(|path| path.to_string_lossy().into_owned()).collect();
             info.depends = reader.deps("DEPENDS");
             let rdepends = reader.deps("RDEPENDS");
             let rrecommends = reader.deps("RRECOMMENDS");
             info.rdepends_pkg = reader.prefixed(&rdepends, "RDEPENDS", &packages);
             info.rrecommends_pkg = reader.prefixed(&rrecommends, "RRECOMMENDS", &packages);
             info.tasks = state.tasks.iter().map(|task| reader.task(state, task)).collect();
+            for task in &info.tasks {
+                let flag = state.datastore.get_var_flag_with(
+                    &task.name,
+                    "file-checksums",
+                    true,
+                    &mut *reader.python,
+                );
+                if let Some(value) = flag.ok().flatten().filter(|value| !value.is_empty()) {
+                    info.file_checksums.push((task.name.clone(), value));
+                }
+            }
             info.extra_depends = state
                 .datastore
                 .get_var("calculate_extra_depends", false)

@@ -3,10 +3,14 @@
 //! variables and functions it depends on, transitively, and the basehash,
 //! a sha256 over the task's code and each dependency's name and value.
 
+mod checksums;
 mod deps;
 mod per_task;
 
-pub use per_task::{planned_dependencies, task_basehash, task_signature, taskhash, TaskId};
+pub use per_task::{
+    dropped_dependencies, planned_dependencies, task_basehash, task_file_checksums, task_signature,
+    taskhash, TaskId,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 

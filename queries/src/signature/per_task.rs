@@ -13,7 +13,15 @@
 //! layer's Python); a `nostamp` task's taint is a hash of its id rather
 //! than BitBake's random one.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
+
+use super::checksums::{checksum_data, file_checksums};
+use crate::plan::cache::{mc_config, recipe_entries};
+use crate::python::{DependencyEdge, RecipeFacts};
+use crate::recipe::RecipeInfo;
 
 use super::{recipe_signatures, TaskSignature};
 use crate::config::Invocation;
@@ -70,8 +78,60 @@ pub fn task_basehash<'db>(
     task_signature(db, invocation, task).map(|signature| signature.basehash.clone())
 }
 
-/// The tasks `task` depends on in the plan for `request`, each with its
-/// PN (BitBake's `pnid` is `PN:task`).
+/// The task dependencies of a plan that the configuration's signature
+/// handler leaves out of taskhashes, as `(task id, dependency id)`; and
+/// why the handler could not be asked, if it could not.
+#[salsa::tracked(returns(ref))]
+pub fn dropped_dependencies<'db>(
+    db: &'db dyn Db,
+    invocation: Invocation,
+    request: PlanRequest<'db>,
+) -> Result<BTreeSet<(String, String)>, String> {
+    let Some(planned) = plan(db, invocation, request).plan.as_ref() else {
+        return Ok(BTreeSet::new());
+    };
+    let mut edges: Vec<DependencyEdge> = Vec::new();
+    let mut recipes: BTreeMap<String, BTreeMap<String, RecipeFacts>> = BTreeMap::new();
+    for task in &planned.tasks {
+        for &dep in &task.depends {
+            let dep = &planned.tasks[dep];
+            edges.push((
+                task.fn_name.clone(),
+                task.pn.clone(),
+                task.task.clone(),
+                dep.tid.clone(),
+                dep.pn.clone(),
+            ));
+        }
+        let table = recipes.entry(task.mc.clone()).or_default();
+        if !table.contains_key(&task.fn_name) {
+            let info = recipe_info(db, invocation, &task.fn_name);
+            let facts = info
+                .map(|info| (info.inherits.clone(), info.rrecommends_pkg.clone()))
+                .unwrap_or_default();
+            table.insert(task.fn_name.clone(), facts);
+        }
+    }
+    let config = &mc_config(db, invocation, Multiconfig::new(db, String::new())).state;
+    let dropped = crate::python::dropped_dependencies(config, &edges, &recipes, &planned.virtuals)?;
+    Ok(dropped
+        .into_iter()
+        .filter_map(|index| edges.get(index))
+        .map(|edge| (format!("{}:{}", edge.0, edge.2), edge.3.clone()))
+        .collect())
+}
+
+/// The facts of the datastore with BitBake file name `fn_name`.
+fn recipe_info(db: &dyn Db, invocation: Invocation, fn_name: &str) -> Option<Arc<RecipeInfo>> {
+    let (mc, variant, path) = split_fn(fn_name);
+    let recipe = RecipeId::new(db, std::path::PathBuf::from(path));
+    let mc = Multiconfig::new(db, mc.to_owned());
+    let entries = recipe_entries(db, invocation, recipe, mc);
+    entries.entries.iter().find(|entry| entry.variant == variant).map(|entry| entry.info.clone())
+}
+
+/// The tasks `task` depends on in the plan for `request` whose hashes
+/// enter its taskhash, each with its `pnid` (`PN:task`).
 #[salsa::tracked(returns(ref))]
 pub fn planned_dependencies<'db>(
     db: &'db dyn Db,
@@ -87,10 +147,13 @@ pub fn planned_dependencies<'db>(
     else {
         return Vec::new();
     };
+    let empty = BTreeSet::new();
+    let dropped = dropped_dependencies(db, invocation, request).as_ref().unwrap_or(&empty);
     me.depends
         .iter()
-        .map(|&dep| {
-            let dep = &planned.tasks[dep];
+        .map(|&dep| &planned.tasks[dep])
+        .filter(|dep| !dropped.contains(&(me.tid.clone(), dep.tid.clone())))
+        .map(|dep| {
             let pnid = if dep.mc.is_empty() {
                 format!("{}:{}", dep.pn, dep.task)
             } else {
@@ -101,6 +164,24 @@ pub fn planned_dependencies<'db>(
         .collect()
 }
 
+/// The checksums a task's `file-checksums` flag adds to its taskhash.
+#[salsa::tracked(returns(ref))]
+pub fn task_file_checksums<'db>(
+    db: &'db dyn Db,
+    invocation: Invocation,
+    task: TaskId<'db>,
+) -> String {
+    let Some(info) = recipe_info(db, invocation, task.fn_name(db)) else { return String::new() };
+    let Some((_, list)) = info.file_checksums.iter().find(|(name, _)| name == task.task(db)) else {
+        return String::new();
+    };
+    let config = &mc_config(db, invocation, Multiconfig::new(db, String::new())).state.datastore;
+    let excluded = config.get_var("BB_SIGNATURE_LOCAL_DIRS_EXCLUDE", true).ok().flatten();
+    let excluded = excluded.unwrap_or_else(|| "CVS .bzr .git .hg .osc .p4 .repo .svn".to_owned());
+    let excluded: Vec<String> = excluded.split_whitespace().map(str::to_owned).collect();
+    checksum_data(file_checksums(db, list, &excluded))
+}
+
 /// A task's taskhash in the plan for `request`.
 #[salsa::tracked]
 pub fn taskhash<'db>(
@@ -109,6 +190,8 @@ pub fn taskhash<'db>(
     request: PlanRequest<'db>,
     task: TaskId<'db>,
 ) -> Option<String> {
+    // Without the handler's answer there is no honest taskhash.
+    dropped_dependencies(db, invocation, request).as_ref().ok()?;
     let mut data = task_basehash(db, invocation, task).clone()?;
     // BitBake sorts the dependencies as `(pnid, tid)` pairs.
     let mut deps = planned_dependencies(db, invocation, request, task).clone();
@@ -119,6 +202,7 @@ pub fn taskhash<'db>(
         let dep = TaskId::new(db, fn_name, dep_task);
         data.push_str(&taskhash(db, invocation, request, dep).clone()?);
     }
+    data.push_str(task_file_checksums(db, invocation, task));
     if is_nostamp(db, invocation, task) {
         let tid = format!("{}:{}", task.fn_name(db), task.task(db));
         data.push_str(&hex(&Sha256::digest(tid.as_bytes())));
@@ -128,13 +212,9 @@ pub fn taskhash<'db>(
 
 /// Whether the task has the `nostamp` flag.
 fn is_nostamp(db: &dyn Db, invocation: Invocation, task: TaskId<'_>) -> bool {
-    let (mc, variant, path) = split_fn(task.fn_name(db));
-    let recipe = RecipeId::new(db, std::path::PathBuf::from(path));
-    let mc = Multiconfig::new(db, mc.to_owned());
-    let entries = crate::plan::cache::recipe_entries(db, invocation, recipe, mc);
-    let entry = entries.entries.iter().find(|entry| entry.variant == variant);
-    let info = entry.and_then(|entry| entry.info.task(task.task(db)).cloned());
-    info.is_some_and(|info| info.flag("nostamp").is_some())
+    let info = recipe_info(db, invocation, task.fn_name(db));
+    let flags = info.as_ref().and_then(|info| info.task(task.task(db)).cloned());
+    flags.is_some_and(|flags| flags.flag("nostamp").is_some())
 }
 
 fn hex(bytes: &[u8]) -> String {
