@@ -474,8 +474,12 @@ def dropped_dependencies(d, edges, recipes, virtmap, virtpnmap):
     which is what handlers read from BitBake's data caches;
     ``virtmap``/``virtpnmap`` are the resolved ``virtual/*`` names, which
     the handler is told of first (``tasks_resolved``), as the runqueue does.
+    None means the handler computes no taskhashes from dependencies (the
+    default "noop", whose taskhash is the sha256 of the task id).
     """
     generator = init(d)
+    if not hasattr(generator, "rundep_check"):
+        return None
     caches = {}
     for mc, table in recipes.items():
         cache = types.SimpleNamespace(inherits={}, runrecs={}, pkg_fn={})

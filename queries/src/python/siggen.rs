@@ -22,15 +22,17 @@ pub type DependencyEdge = (String, String, String, String, String);
 /// package's RRECOMMENDS.
 pub type RecipeFacts = (Vec<String>, Vec<(String, Vec<String>)>);
 
-/// The positions of the edges the handler drops.
+/// The positions of the edges the handler drops; `None` for a handler
+/// that computes no taskhashes from dependencies (BitBake's default
+/// "noop").
 pub fn dropped_dependencies(
     config: &ParseState,
     edges: &[DependencyEdge],
     recipes: &BTreeMap<String, BTreeMap<String, RecipeFacts>>,
     virtuals: &[(String, String, String)],
-) -> Result<Vec<usize>, String> {
+) -> Result<Option<Vec<usize>>, String> {
     let session = make_session(config)?;
-    with_python(|py| -> PyResult<Vec<usize>> {
+    with_python(|py| -> PyResult<Option<Vec<usize>>> {
         let runtime = runtime(py)?;
         let handle = session.session.clone_ref(py);
         let d = Bound::new(
@@ -67,7 +69,7 @@ pub fn dropped_dependencies(
             .import("bb.siggen")?
             .getattr("dropped_dependencies")?
             .call1((d, edges, tables, virtmap, virtpnmap))
-            .and_then(|found| found.extract::<Vec<usize>>());
+            .and_then(|found| found.extract::<Option<Vec<usize>>>());
         runtime.getattr("leave")?.call0()?;
         result
     })?

@@ -79,16 +79,17 @@ pub fn task_basehash<'db>(
 }
 
 /// The task dependencies of a plan that the configuration's signature
-/// handler leaves out of taskhashes, as `(task id, dependency id)`; and
-/// why the handler could not be asked, if it could not.
+/// handler leaves out of taskhashes, as `(task id, dependency id)`; `None`
+/// for the default "noop" handler, whose taskhash is the sha256 of the
+/// task id; and why the handler could not be asked, if it could not.
 #[salsa::tracked(returns(ref))]
 pub fn dropped_dependencies<'db>(
     db: &'db dyn Db,
     invocation: Invocation,
     request: PlanRequest<'db>,
-) -> Result<BTreeSet<(String, String)>, String> {
+) -> Result<Option<BTreeSet<(String, String)>>, String> {
     let Some(planned) = plan(db, invocation, request).plan.as_ref() else {
-        return Ok(BTreeSet::new());
+        return Ok(Some(BTreeSet::new()));
     };
     let mut edges: Vec<DependencyEdge> = Vec::new();
     let mut recipes: BTreeMap<String, BTreeMap<String, RecipeFacts>> = BTreeMap::new();
@@ -114,11 +115,13 @@ pub fn dropped_dependencies<'db>(
     }
     let config = &mc_config(db, invocation, Multiconfig::new(db, String::new())).state;
     let dropped = crate::python::dropped_dependencies(config, &edges, &recipes, &planned.virtuals)?;
-    Ok(dropped
-        .into_iter()
-        .filter_map(|index| edges.get(index))
-        .map(|edge| (format!("{}:{}", edge.0, edge.2), edge.3.clone()))
-        .collect())
+    Ok(dropped.map(|dropped| {
+        dropped
+            .into_iter()
+            .filter_map(|index| edges.get(index))
+            .map(|edge| (format!("{}:{}", edge.0, edge.2), edge.3.clone()))
+            .collect()
+    }))
 }
 
 /// The facts of the datastore with BitBake file name `fn_name`.
@@ -148,7 +151,8 @@ pub fn planned_dependencies<'db>(
         return Vec::new();
     };
     let empty = BTreeSet::new();
-    let dropped = dropped_dependencies(db, invocation, request).as_ref().unwrap_or(&empty);
+    let dropped = dropped_dependencies(db, invocation, request);
+    let dropped = dropped.as_ref().ok().and_then(Option::as_ref).unwrap_or(&empty);
     me.depends
         .iter()
         .map(|&dep| &planned.tasks[dep])
@@ -190,8 +194,12 @@ pub fn taskhash<'db>(
     request: PlanRequest<'db>,
     task: TaskId<'db>,
 ) -> Option<String> {
-    // Without the handler's answer there is no honest taskhash.
-    dropped_dependencies(db, invocation, request).as_ref().ok()?;
+    // Without the handler's answer there is no honest taskhash; the
+    // default handler hashes the task id alone.
+    let tid = format!("{}:{}", task.fn_name(db), task.task(db));
+    if dropped_dependencies(db, invocation, request).as_ref().ok()?.is_none() {
+        return Some(hex(&Sha256::digest(tid.as_bytes())));
+    }
     let mut data = task_basehash(db, invocation, task).clone()?;
     // BitBake sorts the dependencies as `(pnid, tid)` pairs.
     let mut deps = planned_dependencies(db, invocation, request, task).clone();
@@ -204,7 +212,6 @@ pub fn taskhash<'db>(
     }
     data.push_str(task_file_checksums(db, invocation, task));
     if is_nostamp(db, invocation, task) {
-        let tid = format!("{}:{}", task.fn_name(db), task.task(db));
         data.push_str(&hex(&Sha256::digest(tid.as_bytes())));
     }
     Some(hex(&Sha256::digest(data.as_bytes())))

@@ -26,7 +26,8 @@ fn setup() -> (TestDb, Invocation) {
         ),
         (
             "/layer/conf/bitbake.conf",
-            "PN = \"${@bb.parse.vars_from_file(d.getVar('FILE', False), d)[0]}\"\n",
+            "PN = \"${@bb.parse.vars_from_file(d.getVar('FILE', False), d)[0]}\"\n\
+             BB_SIGNATURE_HANDLER = \"basic\"\n",
         ),
         ("/layer/classes/base.bbclass", BASE_CLASS),
         ("/layer/recipes/app_1.0.bb", "DEPENDS = \"lib\"\nFETCHVAR = \"a\"\n"),
@@ -75,6 +76,23 @@ fn a_variable_one_task_reads_reruns_that_task_and_the_tasks_after_it() {
     assert_eq!(count(&executed, "parse_recipe"), 1, "{executed:?}");
     assert_eq!(count(&executed, "recipe_signatures"), 1, "{executed:?}");
     assert_eq!(count(&executed, "plan"), 0, "{executed:?}");
+    assert_eq!(count(&executed, "dropped_dependencies"), 0, "{executed:?}");
     assert_eq!(count(&executed, "task_basehash"), 3, "{executed:?}");
     assert_eq!(count(&executed, "taskhash"), 4, "{executed:?}");
+}
+
+/// BitBake's default handler ("noop") hashes the task id alone.
+#[test]
+fn without_a_handler_the_taskhash_is_the_hash_of_the_task_id() {
+    use sha2::{Digest, Sha256};
+    let (db, invocation) = setup();
+    db.system.write(
+        "/layer/conf/bitbake.conf",
+        "PN = \"${@bb.parse.vars_from_file(d.getVar('FILE', False), d)[0]}\"\n",
+    );
+    let hashes = taskhashes(&db, invocation);
+    let tid = "/layer/recipes/lib_1.0.bb:do_fetch";
+    let expected: String =
+        Sha256::digest(tid.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hashes["lib:do_fetch"], expected);
 }
