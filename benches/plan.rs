@@ -1,6 +1,8 @@
 //! Planning a generated layer's `world` from an already parsed database,
 //! and again after a one-line DEPENDS edit in one recipe (which parses
-//! that recipe again and resolves only the new name).
+//! that recipe again and resolves only the new name); and the signatures
+//! (basehashes) of every task of a smaller layer, from a parsed database
+//! and after a one-line edit in one recipe.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,10 +15,13 @@ use rbake_queries::multiconfig::Multiconfig;
 use rbake_queries::os_system::OsSystem;
 use rbake_queries::plan::cache::provider_index;
 use rbake_queries::plan::{plan, PlanRequest};
+use rbake_queries::recipe::RecipeId;
 use rbake_queries::recipes::recipe_set;
+use rbake_queries::signature::recipe_signatures;
 use rbake_queries::RootDatabase;
 
 const RECIPES: usize = 1000;
+const SIGNED_RECIPES: usize = 200;
 
 /// A generated build directory, made once per run.
 fn generated_layer(recipes: usize) -> PathBuf {
@@ -87,5 +92,54 @@ fn bench_plan(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_plan);
+/// Every task's basehash, in every recipe; returns how many.
+fn sign_all(db: &RootDatabase, invocation: Invocation) -> usize {
+    let mc = Multiconfig::new(db, String::new());
+    recipe_set(db, invocation)
+        .recipes
+        .iter()
+        .map(|file| {
+            let recipe = RecipeId::new(db, file.path.clone());
+            recipe_signatures(db, invocation, recipe, mc)
+                .iter()
+                .map(|variant| variant.tasks.as_ref().map_or(0, Vec::len))
+                .sum::<usize>()
+        })
+        .sum()
+}
+
+fn bench_signatures(c: &mut Criterion) {
+    let topdir = generated_layer(SIGNED_RECIPES);
+    let mut group = c.benchmark_group("signatures");
+    group.sample_size(10);
+    group.bench_function("every_task_200_recipes_from_parsed", |b| {
+        b.iter_batched(
+            || parsed(&topdir),
+            |(db, invocation)| {
+                let signed = sign_all(&db, invocation);
+                (db, signed)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let (mut db, invocation) = parsed(&topdir);
+    assert!(sign_all(&db, invocation) > 0, "the generated layer has signed tasks");
+    let recipe = recipe_set(&db, invocation).recipes[SIGNED_RECIPES / 2].path.clone();
+    let text = std::fs::read_to_string(&recipe).expect("the generated recipe");
+    let mut iteration = 0u64;
+    group.bench_function("resign_after_one_line_edit", |b| {
+        b.iter(|| {
+            iteration += 1;
+            Files::update(
+                &mut db,
+                &recipe,
+                Some(format!("{text}\nBENCH_EDIT = \"{}\"\n", iteration % 2)),
+            );
+            sign_all(&db, invocation)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_plan, bench_signatures);
 criterion_main!(benches);

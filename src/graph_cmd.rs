@@ -156,9 +156,20 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed
     let (outcome, errors, request) = plan_for(&workspace, &args.targets, false);
     let Some(plan) = &outcome.plan else { return Err(Failed) };
     if args.hashes {
-        let dropped = dropped_dependencies(&workspace.db, workspace.invocation, request);
+        let started = Instant::now();
+        let db = &workspace.db;
+        let dropped = dropped_dependencies(db, workspace.invocation, request);
         if let Err(error) = dropped {
             eprintln!("ERROR: the signature handler failed, so there are no taskhashes: {error}");
+        }
+        // Every task's hashes, computed here so that their time is known.
+        for task in &plan.tasks {
+            let id = TaskId::new(db, task.fn_name.clone(), task.task.clone());
+            taskhash(db, workspace.invocation, request, id);
+        }
+        if args.targets.timings {
+            let took = started.elapsed().as_secs_f64();
+            eprintln!("timings: signatures {took:.3} s ({} tasks)", plan.tasks.len());
         }
     }
     let mut out = Output::new();
