@@ -1,0 +1,2 @@
+# The fixture layer's Python library: its signature handler.
+BBIMPORTS = ["handler"]

@@ -1,0 +1,1 @@
+# Reached only through do_deploy[depends] of app.

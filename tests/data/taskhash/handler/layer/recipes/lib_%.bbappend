@@ -1,0 +1,2 @@
+# Applies to every lib version.
+DEPENDS += "tool-native"

@@ -1,0 +1,2 @@
+BBCLASSEXTEND = "native"
+DEPENDS:class-target = "zlib"
