@@ -128,6 +128,11 @@ pub struct PlanArgs {
     /// signature handler: no file checksums or OpenEmbedded filter yet).
     #[arg(long, requires = "json")]
     pub hashes: bool,
+    /// For benchmarks: afterwards, append a line to this recipe's
+    /// do_install (in memory only), plan (and sign) again, and print how
+    /// long that took.
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub timings_edit: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

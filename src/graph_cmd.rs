@@ -151,7 +151,7 @@ fn graph_json(plan: &Plan) -> serde_json::Value {
 }
 
 pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed> {
-    let workspace = Workspace::open(global, process_env())?;
+    let mut workspace = Workspace::open(global, process_env())?;
     workspace.checked_config()?;
     let (outcome, errors, request) = plan_for(&workspace, &args.targets, false);
     let Some(plan) = &outcome.plan else { return Err(Failed) };
@@ -216,5 +216,46 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed
             plan.batches.len()
         );
     }
+    drop(out);
+    if let Some(path) = &args.timings_edit {
+        time_edit(&mut workspace, args, path);
+    }
     Ok(if errors { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// For benchmarks: appends a line to the recipe's `do_install` in the
+/// database (not on disk), then plans and signs again, and prints how long
+/// that took.
+fn time_edit(workspace: &mut Workspace, args: &PlanArgs, path: &Path) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("error: cannot read {}", path.display());
+        return;
+    };
+    let started = Instant::now();
+    let edited = format!("{text}\ndo_install:append() {{\n\t: rbake timing edit\n}}\n");
+    rbake_queries::files::Files::update(&mut workspace.db, path, Some(edited));
+    let db = &workspace.db;
+    let targets = &args.targets;
+    let request = PlanRequest::new(
+        db,
+        targets.targets.clone(),
+        targets.task.clone(),
+        targets.runall.clone(),
+        targets.runonly.clone(),
+        targets.ignore_deps.clone(),
+        false,
+    );
+    let outcome = plan(db, workspace.invocation, request);
+    let mut tasks = 0;
+    if let Some(planned) = &outcome.plan {
+        for task in &planned.tasks {
+            let id = TaskId::new(db, task.fn_name.clone(), task.task.clone());
+            if args.hashes {
+                taskhash(db, workspace.invocation, request, id);
+            }
+            tasks += 1;
+        }
+    }
+    let took = started.elapsed().as_secs_f64();
+    eprintln!("timings: after a one-line edit of {}: {took:.3} s ({tasks} tasks)", path.display());
 }

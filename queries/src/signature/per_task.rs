@@ -1,17 +1,18 @@
 //! Per-task signature queries: a task's basehash, its dependencies in a
-//! plan, and its taskhash as BitBake's basic signature handler computes it
-//! (`SignatureGeneratorBasic`): the basehash, then the taskhash of every
-//! dependency, in BitBake's order.
+//! plan, and its taskhash as BitBake's `SignatureGeneratorBasic` computes
+//! it: the basehash, then the taskhash of every dependency the configured
+//! handler keeps (its `rundep_check`, which may be the layer's Python, as
+//! OpenEmbedded's `OEEquivHash` is), in BitBake's order, then the
+//! checksums of the task's local files, then its taint. With an empty
+//! hash-equivalence database a task's unihash is its taskhash.
 //!
 //! Each is its own query, so an edit that changes one task's basehash
 //! re-runs the taskhashes of that task and of the tasks after it, and no
 //! others: every other basehash comes out equal and salsa stops there.
 //!
-//! Not yet: the file checksums of `file-checksums`, taints from `-f`,
-//! BB_TASKHASH_IGNORE_TASKS, and
-//! OpenEmbedded's handler (`OEEquivHash`, whose dependency filter is the
-//! layer's Python); a `nostamp` task's taint is a hash of its id rather
-//! than BitBake's random one.
+//! A `nostamp` task's taint is a hash of its id rather than BitBake's
+//! random one, so that it is the same from run to run; a taint file left
+//! by a forced run replaces it, as in BitBake.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use super::checksums::{checksum_data, file_checksums};
+use crate::files::binary_file;
 use crate::plan::cache::{mc_config, recipe_entries};
 use crate::python::{DependencyEdge, RecipeFacts};
 use crate::recipe::RecipeInfo;
@@ -211,10 +213,25 @@ pub fn taskhash<'db>(
         data.push_str(&taskhash(db, invocation, request, dep).clone()?);
     }
     data.push_str(task_file_checksums(db, invocation, task));
-    if is_nostamp(db, invocation, task) {
+    // A taint file (left by a forced run) replaces a nostamp task's taint.
+    if let Some(taint) = read_taint(db, invocation, task) {
+        data.push_str(&taint);
+    } else if is_nostamp(db, invocation, task) {
         data.push_str(&hex(&Sha256::digest(tid.as_bytes())));
     }
     Some(hex(&Sha256::digest(data.as_bytes())))
+}
+
+/// The contents of the task's taint file, `${STAMP}.do_task.taint`, which
+/// a forced run (`-f`) writes, if there is one.
+fn read_taint(db: &dyn Db, invocation: Invocation, task: TaskId<'_>) -> Option<String> {
+    let info = recipe_info(db, invocation, task.fn_name(db))?;
+    if info.stamp.is_empty() {
+        return None;
+    }
+    let path = std::path::PathBuf::from(format!("{}.{}.taint", info.stamp, task.task(db)));
+    let bytes = binary_file(db, &path).bytes(db).clone()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Whether the task has the `nostamp` flag.

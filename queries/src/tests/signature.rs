@@ -96,3 +96,27 @@ fn without_a_handler_the_taskhash_is_the_hash_of_the_task_id() {
         Sha256::digest(tid.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hashes["lib:do_fetch"], expected);
 }
+
+/// A taint file left by a forced run enters the task's taskhash, and so
+/// the taskhashes after it.
+#[test]
+fn a_taint_file_changes_the_taskhash() {
+    let (db, invocation) = setup();
+    db.system.write(
+        "/layer/conf/bitbake.conf",
+        "PN = \"${@bb.parse.vars_from_file(d.getVar('FILE', False), d)[0]}\"\n\
+         BB_SIGNATURE_HANDLER = \"basic\"\nSTAMP = \"/stamps/${PN}\"\n",
+    );
+    db.system.write("/stamps/lib.do_fetch.taint", "forced\n");
+    let tainted = taskhashes(&db, invocation);
+    let (clean_db, clean_invocation) = setup();
+    clean_db.system.write(
+        "/layer/conf/bitbake.conf",
+        "PN = \"${@bb.parse.vars_from_file(d.getVar('FILE', False), d)[0]}\"\n\
+         BB_SIGNATURE_HANDLER = \"basic\"\nSTAMP = \"/stamps/${PN}\"\n",
+    );
+    let clean = taskhashes(&clean_db, clean_invocation);
+    assert_ne!(tainted["lib:do_fetch"], clean["lib:do_fetch"]);
+    assert_ne!(tainted["app:do_compile"], clean["app:do_compile"]);
+    assert_eq!(tainted["app:do_fetch"], clean["app:do_fetch"]);
+}
