@@ -89,6 +89,26 @@ fn explain(a: &Value, b: &Value, files: &[PathBuf], depth: usize, lines: &mut Ve
             ));
         }
     }
+    let checksums = |value: &Value| -> BTreeMap<String, String> {
+        let pairs = value.as_array().into_iter().flatten().filter_map(|pair| {
+            Some((pair.get(0)?.as_str()?.to_owned(), pair.get(1)?.as_str()?.to_owned()))
+        });
+        pairs.collect()
+    };
+    let (sums_a, sums_b) =
+        (checksums(&a["file_checksum_values"]), checksums(&b["file_checksum_values"]));
+    for (file, sum) in &sums_a {
+        match sums_b.get(file) {
+            Some(other) if other != sum => {
+                say(format!("Checksum for file {file} changed from {sum} to {other}"))
+            }
+            Some(_) => {}
+            None => say(format!("Dependency on checksum of file {file} was removed")),
+        }
+    }
+    for file in sums_b.keys().filter(|file| !sums_a.contains_key(*file)) {
+        say(format!("Dependency on checksum of file {file} was added"));
+    }
     if a["taint"] != b["taint"] {
         say(format!(
             "Taint (by forced/invalidated task) changed from {} to {}",

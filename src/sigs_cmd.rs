@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use rbake_queries::plan::cache::recipe_entries;
 use rbake_queries::plan::{plan, PlanRequest, PlannedTask};
 use rbake_queries::recipe::RecipeId;
-use rbake_queries::signature::{task_signature, taskhash, TaskId};
+use rbake_queries::signature::{task_file_checksums, task_signature, taskhash, TaskId};
 use serde_json::json;
 
 use crate::cli::{GlobalArgs, SigsArgs};
@@ -83,7 +83,7 @@ fn write_sigdata(
         "varvals": signature.varvals,
         "runtaskdeps": runtaskdeps,
         "runtaskhashes": runtaskhashes,
-        "file_checksum_values": [],
+        "file_checksum_values": task_file_checksums(db, invocation, id),
         "taint": null,
         "taskhash": hash,
         "unihash": hash,

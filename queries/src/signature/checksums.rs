@@ -100,25 +100,33 @@ pub fn file_checksums(db: &dyn Db, list: &str, excluded: &[String]) -> Vec<(Stri
     out
 }
 
-/// What the checksums add to a taskhash, in BitBake's order: sorted by the
-/// part of the path after `/./` (or the file's name), each checksum after
-/// that part when there is one.
-pub fn checksum_data(mut checksums: Vec<(String, String)>) -> String {
-    let key = |path: &str| match path.split_once("/./") {
-        Some((_, rest)) => format!("./{rest}"),
-        None => path.rsplit('/').next().unwrap_or(path).to_owned(),
-    };
-    checksums.sort_by_cached_key(|(path, _)| key(path));
+/// The checksums as BitBake's signature data lists them: each file named
+/// by the part of its path after `/./` (as `./rest`) or by its file name,
+/// sorted by that name.
+pub fn checksum_values(checksums: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut named: Vec<(String, String)> = checksums
+        .into_iter()
+        .map(|(path, checksum)| {
+            let name = match path.split_once("/./") {
+                Some((_, rest)) => format!("./{rest}"),
+                None => path.rsplit('/').next().unwrap_or(&path).to_owned(),
+            };
+            (name, checksum)
+        })
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    named
+}
+
+/// What the checksums add to a taskhash: in the order of
+/// [`checksum_values`], each checksum, after its `./` name if it has one.
+pub fn checksum_data(values: &[(String, String)]) -> String {
     let mut data = String::new();
-    for (path, checksum) in checksums {
-        if checksum.is_empty() {
-            continue;
+    for (name, checksum) in values.iter().filter(|(_, checksum)| !checksum.is_empty()) {
+        if name.starts_with("./") {
+            data.push_str(name);
         }
-        if let Some((_, rest)) = path.split_once("/./") {
-            data.push_str("./");
-            data.push_str(rest);
-        }
-        data.push_str(&checksum);
+        data.push_str(checksum);
     }
     data
 }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::checksums::{checksum_data, file_checksums};
+use super::checksums::{checksum_data, checksum_values, file_checksums};
 use crate::files::binary_file;
 use crate::plan::cache::{mc_config, recipe_entries};
 use crate::python::{DependencyEdge, RecipeFacts};
@@ -170,22 +170,23 @@ pub fn planned_dependencies<'db>(
         .collect()
 }
 
-/// The checksums a task's `file-checksums` flag adds to its taskhash.
+/// The checksums of a task's local files (its `file-checksums` flag), as
+/// its signature data lists them.
 #[salsa::tracked(returns(ref))]
 pub fn task_file_checksums<'db>(
     db: &'db dyn Db,
     invocation: Invocation,
     task: TaskId<'db>,
-) -> String {
-    let Some(info) = recipe_info(db, invocation, task.fn_name(db)) else { return String::new() };
+) -> Vec<(String, String)> {
+    let Some(info) = recipe_info(db, invocation, task.fn_name(db)) else { return Vec::new() };
     let Some((_, list)) = info.file_checksums.iter().find(|(name, _)| name == task.task(db)) else {
-        return String::new();
+        return Vec::new();
     };
     let config = &mc_config(db, invocation, Multiconfig::new(db, String::new())).state.datastore;
     let excluded = config.get_var("BB_SIGNATURE_LOCAL_DIRS_EXCLUDE", true).ok().flatten();
     let excluded = excluded.unwrap_or_else(|| "CVS .bzr .git .hg .osc .p4 .repo .svn".to_owned());
     let excluded: Vec<String> = excluded.split_whitespace().map(str::to_owned).collect();
-    checksum_data(file_checksums(db, list, &excluded))
+    checksum_values(file_checksums(db, list, &excluded))
 }
 
 /// A task's taskhash in the plan for `request`.
@@ -212,7 +213,7 @@ pub fn taskhash<'db>(
         let dep = TaskId::new(db, fn_name, dep_task);
         data.push_str(&taskhash(db, invocation, request, dep).clone()?);
     }
-    data.push_str(task_file_checksums(db, invocation, task));
+    data.push_str(&checksum_data(task_file_checksums(db, invocation, task)));
     // A taint file (left by a forced run) replaces a nostamp task's taint.
     if let Some(taint) = read_taint(db, invocation, task) {
         data.push_str(&taint);
