@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
+use rbake_queries::glob::fnmatch;
 use rbake_queries::multiconfig::Multiconfig;
 use rbake_queries::plan::cache::provider_index;
 use rbake_queries::plan::find_versions;
@@ -53,12 +54,6 @@ fn version_text(pe: &str, pv: &str) -> String {
     } else {
         format!("{pe}:{pv}")
     }
-}
-
-/// Whether `name` matches the shell pattern `pattern` (`*`, `?`).
-fn shell_match(pattern: &str, name: &str) -> bool {
-    let source = regex::escape(pattern).replace(r"\*", ".*").replace(r"\?", ".");
-    regex::Regex::new(&format!("^(?:{source})$")).is_ok_and(|re| re.is_match(name))
 }
 
 pub fn show_recipes(global: &GlobalArgs, args: &ShowRecipesArgs) -> Result<ExitCode, Failed> {
@@ -111,7 +106,7 @@ pub fn show_recipes(global: &GlobalArgs, args: &ShowRecipesArgs) -> Result<ExitC
     let mut listed = false;
     let mut shown: Vec<String> = Vec::new();
     for (pn, (version, file)) in &preferred {
-        if !args.pnspec.is_empty() && !args.pnspec.iter().any(|spec| shell_match(spec, pn)) {
+        if !args.pnspec.is_empty() && !args.pnspec.iter().any(|spec| fnmatch(pn, spec)) {
             continue;
         }
         let (real, variant) = real_file(file);

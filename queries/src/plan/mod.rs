@@ -34,6 +34,15 @@ pub struct Name {
     pub text: String,
 }
 
+/// A task name with BitBake's `do_` prefix, added if missing.
+pub(crate) fn with_do(task: &str) -> String {
+    if task.starts_with("do_") {
+        task.to_owned()
+    } else {
+        format!("do_{task}")
+    }
+}
+
 /// How serious a message is, as BitBake's log levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {

@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 use super::close_matches::close_matches;
 use super::lookup::Lookup;
 use super::taskdata::{Raise, TaskData};
-use super::Message;
+use super::{with_do, Message};
 use crate::recipe::RecipeInfo;
 
 /// A target after provider resolution: multiconfig, name, task and the
@@ -42,14 +42,6 @@ pub(crate) struct Prepared {
 
 fn split_tid(tid: &str) -> (&str, &str) {
     tid.rsplit_once(':').unwrap_or((tid, ""))
-}
-
-fn with_do(task: &str) -> String {
-    if task.starts_with("do_") {
-        task.to_owned()
-    } else {
-        format!("do_{task}")
-    }
 }
 
 /// The task graph being built: ids for every task of every multiconfig.

@@ -12,18 +12,10 @@ use super::runqueue::{prepare, Restrictions, RunTarget};
 use super::schedule::schedule;
 use super::taskdata::{Raise, TaskData};
 use super::world::{universe_targets, world_targets};
-use super::{Message, PlanOutcome, PlanRequest};
+use super::{with_do, Message, PlanOutcome, PlanRequest};
 use crate::config::Invocation;
 use crate::files::Db;
 use crate::multiconfig::{multiconfigs, Multiconfig};
-
-fn with_do(task: &str) -> String {
-    if task.starts_with("do_") {
-        task.to_owned()
-    } else {
-        format!("do_{task}")
-    }
-}
 
 pub(super) fn plan(db: &dyn Db, invocation: Invocation, request: PlanRequest<'_>) -> PlanOutcome {
     let mut messages = Vec::new();

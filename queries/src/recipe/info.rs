@@ -283,7 +283,7 @@ pub fn explode_deps(text: &str) -> Vec<String> {
 
 /// BitBake's `to_boolean`, for a value that must be true: y, yes, 1 and
 /// true, whatever the case.
-fn to_boolean(text: &str) -> bool {
+pub(crate) fn to_boolean(text: &str) -> bool {
     matches!(text.to_ascii_lowercase().as_str(), "yes" | "y" | "true" | "1")
 }
 

@@ -19,6 +19,7 @@ mod finalize;
 mod info;
 
 use finalize::finalize;
+pub(crate) use info::to_boolean;
 pub use info::{explode_deps, RecipeInfo, TaskInfo};
 
 /// A recipe file, as a query key.

@@ -16,7 +16,7 @@ use crate::glob::glob;
 #[salsa::tracked]
 pub fn file_md5(db: &dyn Db, file: crate::files::BinaryFile) -> Option<String> {
     let bytes = file.bytes(db).as_ref()?;
-    Some(Md5::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect())
+    Some(super::hex(&Md5::digest(bytes)))
 }
 
 fn md5_of(db: &dyn Db, path: &Path) -> Option<String> {

@@ -23,7 +23,7 @@ use crate::files::Db;
 use crate::multiconfig::Multiconfig;
 use crate::plan::cache::{mc_parse, virtual_fn};
 use crate::python::{evaluator_for, module_functions};
-use crate::recipe::RecipeId;
+use crate::recipe::{to_boolean, RecipeId};
 use deps::DepContext;
 
 /// One task's signature data.
@@ -103,7 +103,7 @@ pub fn signatures(
             .get_var_flag(name, flag, false)
             .ok()
             .flatten()
-            .is_some_and(|value| is_true(&value))
+            .is_some_and(|value| to_boolean(&value))
     };
     let shell_deps: BTreeSet<String> = datastore
         .export_list()
@@ -198,11 +198,7 @@ pub fn shell_execs(text: &str) -> Result<BTreeSet<String>, String> {
         .map_err(|error| format!("shell syntax error at line {}: {}", error.line, error.message))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hexadecimal, as Python's `hexdigest`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// BitBake's `to_boolean` for flags: `1`, `yes`, `y` and `true`.
-fn is_true(value: &str) -> bool {
-    matches!(value.to_ascii_lowercase().as_str(), "1" | "yes" | "y" | "true")
 }

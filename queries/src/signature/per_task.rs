@@ -25,7 +25,7 @@ use crate::plan::cache::{mc_config, recipe_entries};
 use crate::python::{DependencyEdge, RecipeFacts};
 use crate::recipe::RecipeInfo;
 
-use super::{recipe_signatures, TaskSignature};
+use super::{hex, recipe_signatures, TaskSignature};
 use crate::config::Invocation;
 use crate::files::Db;
 use crate::multiconfig::Multiconfig;
@@ -240,10 +240,6 @@ fn is_nostamp(db: &dyn Db, invocation: Invocation, task: TaskId<'_>) -> bool {
     let info = recipe_info(db, invocation, task.fn_name(db));
     let flags = info.as_ref().and_then(|info| info.task(task.task(db)).cloned());
     flags.is_some_and(|flags| flags.flag("nostamp").is_some())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]
