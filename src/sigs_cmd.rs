@@ -5,9 +5,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rbake_queries::plan::cache::recipe_entries;
+use rbake_queries::plan::cache::entry_by_fn;
 use rbake_queries::plan::{plan, PlanRequest, PlannedTask};
-use rbake_queries::recipe::RecipeId;
 use rbake_queries::signature::{task_file_checksums, task_signature, taskhash, TaskId};
 use serde_json::json;
 
@@ -101,12 +100,6 @@ fn write_sigdata(
 
 /// The task's recipe's STAMP.
 fn stamp_of(workspace: &Workspace, task: &PlannedTask) -> Option<String> {
-    let db = &workspace.db;
-    let path =
-        task.fn_name.rsplit_once(":/").map_or(task.fn_name.clone(), |(_, rest)| format!("/{rest}"));
-    let recipe = RecipeId::new(db, PathBuf::from(path));
-    let mc = rbake_queries::multiconfig::Multiconfig::new(db, task.mc.clone());
-    let entries = recipe_entries(db, workspace.invocation, recipe, mc);
-    let entry = entries.entries.iter().find(|entry| entry.fn_name == task.fn_name)?;
+    let entry = entry_by_fn(&workspace.db, workspace.invocation, &task.fn_name)?;
     Some(entry.info.stamp.clone()).filter(|stamp| !stamp.is_empty())
 }

@@ -57,6 +57,19 @@ pub fn virtual_fn(path: &Path, variant: &str, mc: &str) -> String {
     name
 }
 
+/// The multiconfig, variant and recipe file of a BitBake file name (the
+/// inverse of [`virtual_fn`]).
+pub fn split_virtual_fn(fn_name: &str) -> (&str, &str, &str) {
+    let (mc, rest) = match fn_name.strip_prefix("mc:").and_then(|rest| rest.split_once(':')) {
+        Some((mc, rest)) => (mc, rest),
+        None => ("", fn_name),
+    };
+    match rest.strip_prefix("virtual:").and_then(|rest| rest.find(":/").map(|at| (rest, at))) {
+        Some((rest, at)) => (mc, &rest[..at], &rest[at + 1..]),
+        None => (mc, "", rest),
+    }
+}
+
 /// One datastore, as the planner sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -280,15 +293,16 @@ pub fn provider_index<'db>(
 }
 
 /// The planner's entry for a datastore, by BitBake file name.
-pub fn entry_for<'db>(
+pub fn entry_by_fn<'db>(
     db: &'db dyn Db,
     invocation: Invocation,
-    mc: Multiconfig<'db>,
-    facts: &ProvideFacts,
+    fn_name: &str,
 ) -> Option<&'db Entry> {
-    let recipe = RecipeId::new(db, facts.path.clone());
+    let (mc, variant, path) = split_virtual_fn(fn_name);
+    let recipe = RecipeId::new(db, PathBuf::from(path));
+    let mc = Multiconfig::new(db, mc.to_owned());
     let entries = recipe_entries(db, invocation, recipe, mc);
-    entries.entries.iter().find(|entry| entry.fn_name == facts.fn_name)
+    entries.entries.iter().find(|entry| entry.variant == variant)
 }
 
 /// BitBake's warning for each layer whose BBFILE_PATTERN matched no
@@ -355,4 +369,19 @@ pub fn collection_warnings(
             ))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{split_virtual_fn, virtual_fn};
+    use std::path::Path;
+
+    #[test]
+    fn file_names_split_into_multiconfig_variant_and_path() {
+        assert_eq!(split_virtual_fn("/l/a.bb"), ("", "", "/l/a.bb"));
+        assert_eq!(split_virtual_fn("virtual:native:/l/a.bb"), ("", "native", "/l/a.bb"));
+        assert_eq!(split_virtual_fn("mc:x:/l/a.bb"), ("x", "", "/l/a.bb"));
+        let name = virtual_fn(Path::new("/l/a.bb"), "multilib:lib32", "x");
+        assert_eq!(split_virtual_fn(&name), ("x", "multilib:lib32", "/l/a.bb"));
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::cache::{entry_for, provider_index, ProviderIndex};
+use super::cache::{entry_by_fn, provider_index, ProviderIndex};
 use super::providers::{build_providers, runtime_providers, Eligible};
 use super::Name;
 use crate::config::Invocation;
@@ -38,8 +38,9 @@ impl<'db> Lookup<'db> {
 
     /// The recipe facts of a datastore, by BitBake file name.
     pub fn info(&self, fn_name: &str) -> Option<Arc<RecipeInfo>> {
-        let facts = self.index().get(fn_name)?;
-        entry_for(self.db, self.invocation, self.mc, facts).map(|entry| entry.info.clone())
+        // Skipped datastores are in no provider list.
+        self.index().get(fn_name)?;
+        entry_by_fn(self.db, self.invocation, fn_name).map(|entry| entry.info.clone())
     }
 
     /// DEPENDS after the recipe's `calculate_extra_depends` has run.

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use super::cache::split_virtual_fn;
 use super::lookup::Lookup;
 use super::runqueue::Prepared;
 use super::taskdata::{python_list, TaskData};
@@ -77,7 +78,7 @@ pub(crate) fn schedule(
     let mut tasks = Vec::new();
     for (tid, depends) in prepared.names.iter().zip(prepared.depends) {
         let (fn_name, task) = tid.rsplit_once(':').unwrap_or((tid, ""));
-        let mc = mc_of(fn_name);
+        let mc = split_virtual_fn(fn_name).0.to_owned();
         let index = lookups[&mc].index();
         let facts = index.get(fn_name);
         tasks.push(PlannedTask {
@@ -109,13 +110,6 @@ pub(crate) fn schedule(
     }
     virtuals.sort();
     Ok((Plan { tasks, batches, virtuals }, messages))
-}
-
-fn mc_of(fn_name: &str) -> String {
-    match fn_name.strip_prefix("mc:") {
-        Some(rest) => rest.split(':').next().unwrap_or_default().to_owned(),
-        None => String::new(),
-    }
 }
 
 /// Groups tasks by their depth: a task comes one batch after its

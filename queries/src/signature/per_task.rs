@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::checksums::{checksum_data, checksum_values, file_checksums};
 use crate::files::binary_file;
-use crate::plan::cache::{mc_config, recipe_entries};
+use crate::plan::cache::{entry_by_fn, mc_config, split_virtual_fn};
 use crate::python::{DependencyEdge, RecipeFacts};
 use crate::recipe::RecipeInfo;
 
@@ -42,18 +42,6 @@ pub struct TaskId {
     pub task: String,
 }
 
-/// The multiconfig, variant and recipe file of a BitBake file name.
-fn split_fn(fn_name: &str) -> (&str, &str, &str) {
-    let (mc, rest) = match fn_name.strip_prefix("mc:").and_then(|rest| rest.split_once(':')) {
-        Some((mc, rest)) => (mc, rest),
-        None => ("", fn_name),
-    };
-    match rest.strip_prefix("virtual:").and_then(|rest| rest.find(":/").map(|at| (rest, at))) {
-        Some((rest, at)) => (mc, &rest[..at], &rest[at + 1..]),
-        None => (mc, "", rest),
-    }
-}
-
 /// A task's signature data, or `None` if its recipe has no such signed
 /// task.
 pub fn task_signature<'db>(
@@ -61,7 +49,7 @@ pub fn task_signature<'db>(
     invocation: Invocation,
     task: TaskId<'db>,
 ) -> Option<&'db TaskSignature> {
-    let (mc, _, path) = split_fn(task.fn_name(db));
+    let (mc, _, path) = split_virtual_fn(task.fn_name(db));
     let recipe = RecipeId::new(db, std::path::PathBuf::from(path));
     let mc = Multiconfig::new(db, mc.to_owned());
     let signed = recipe_signatures(db, invocation, recipe, mc);
@@ -128,11 +116,7 @@ pub fn dropped_dependencies<'db>(
 
 /// The facts of the datastore with BitBake file name `fn_name`.
 fn recipe_info(db: &dyn Db, invocation: Invocation, fn_name: &str) -> Option<Arc<RecipeInfo>> {
-    let (mc, variant, path) = split_fn(fn_name);
-    let recipe = RecipeId::new(db, std::path::PathBuf::from(path));
-    let mc = Multiconfig::new(db, mc.to_owned());
-    let entries = recipe_entries(db, invocation, recipe, mc);
-    entries.entries.iter().find(|entry| entry.variant == variant).map(|entry| entry.info.clone())
+    entry_by_fn(db, invocation, fn_name).map(|entry| entry.info.clone())
 }
 
 /// The tasks `task` depends on in the plan for `request` whose hashes
@@ -240,20 +224,4 @@ fn is_nostamp(db: &dyn Db, invocation: Invocation, task: TaskId<'_>) -> bool {
     let info = recipe_info(db, invocation, task.fn_name(db));
     let flags = info.as_ref().and_then(|info| info.task(task.task(db)).cloned());
     flags.is_some_and(|flags| flags.flag("nostamp").is_some())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_fn;
-
-    #[test]
-    fn file_names_split_into_multiconfig_variant_and_path() {
-        assert_eq!(split_fn("/l/a.bb"), ("", "", "/l/a.bb"));
-        assert_eq!(split_fn("virtual:native:/l/a.bb"), ("", "native", "/l/a.bb"));
-        assert_eq!(split_fn("mc:x:/l/a.bb"), ("x", "", "/l/a.bb"));
-        assert_eq!(
-            split_fn("mc:x:virtual:multilib:lib32:/l/a.bb"),
-            ("x", "multilib:lib32", "/l/a.bb")
-        );
-    }
 }
