@@ -108,6 +108,25 @@ pub struct TargetArgs {
     pub timings: bool,
 }
 
+impl TargetArgs {
+    /// The plan request these arguments make.
+    pub fn request<'db>(
+        &self,
+        db: &'db rbake_queries::RootDatabase,
+        allow_incomplete: bool,
+    ) -> rbake_queries::plan::PlanRequest<'db> {
+        rbake_queries::plan::PlanRequest::new(
+            db,
+            self.targets.clone(),
+            self.task.clone(),
+            self.runall.clone(),
+            self.runonly.clone(),
+            self.ignore_deps.clone(),
+            allow_incomplete,
+        )
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct GraphArgs {
     #[command(flatten)]

@@ -47,15 +47,7 @@ fn plan_for<'w>(
         }
     }
     let parsed = started.elapsed();
-    let request = PlanRequest::new(
-        &workspace.db,
-        targets.targets.clone(),
-        targets.task.clone(),
-        targets.runall.clone(),
-        targets.runonly.clone(),
-        targets.ignore_deps.clone(),
-        allow_incomplete,
-    );
+    let request = targets.request(&workspace.db, allow_incomplete);
     let outcome = plan(&workspace.db, workspace.invocation, request);
     if targets.timings {
         let planned = started.elapsed() - parsed;
@@ -236,15 +228,7 @@ fn time_edit(workspace: &mut Workspace, args: &PlanArgs, path: &Path) {
     rbake_queries::files::Files::update(&mut workspace.db, path, Some(edited));
     let db = &workspace.db;
     let targets = &args.targets;
-    let request = PlanRequest::new(
-        db,
-        targets.targets.clone(),
-        targets.task.clone(),
-        targets.runall.clone(),
-        targets.runonly.clone(),
-        targets.ignore_deps.clone(),
-        false,
-    );
+    let request = targets.request(db, false);
     let outcome = plan(db, workspace.invocation, request);
     let mut tasks = 0;
     if let Some(planned) = &outcome.plan {

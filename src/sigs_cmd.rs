@@ -19,15 +19,7 @@ pub fn run(global: &GlobalArgs, args: &SigsArgs) -> Result<ExitCode, Failed> {
     workspace.checked_config()?;
     let db = &workspace.db;
     let targets = &args.targets;
-    let request = PlanRequest::new(
-        db,
-        targets.targets.clone(),
-        targets.task.clone(),
-        targets.runall.clone(),
-        targets.runonly.clone(),
-        targets.ignore_deps.clone(),
-        false,
-    );
+    let request = targets.request(db, false);
     let outcome = plan(db, workspace.invocation, request);
     let errors = report_messages(&outcome.messages);
     let Some(planned) = &outcome.plan else { return Err(Failed) };
