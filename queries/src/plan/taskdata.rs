@@ -22,6 +22,24 @@ pub(crate) enum Raise {
     Fatal(String),
 }
 
+/// An ASSUME_PROVIDED entry: a name, or (starting with `^` or ending with
+/// `$`) a regular expression BitBake matches with `re.match`, compiled
+/// once; one that does not compile matches nothing.
+enum Ignored {
+    Name(String),
+    Pattern(Option<regex::Regex>),
+}
+
+impl Ignored {
+    fn new(entry: &str) -> Ignored {
+        if entry.starts_with('^') || entry.ends_with('$') {
+            Ignored::Pattern(regex::Regex::new(&format!("^(?:{entry})")).ok())
+        } else {
+            Ignored::Name(entry.to_owned())
+        }
+    }
+}
+
 /// The dependencies of one task, before providers are fixed.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TaskEntry {
@@ -51,7 +69,7 @@ pub(crate) struct TaskData<'l, 'db> {
     allow_incomplete: bool,
     pub mcdepends: Vec<String>,
     /// ASSUME_PROVIDED and `-I`: names (or `^`/`$` patterns) never resolved.
-    ignored: Vec<String>,
+    ignored: Vec<Ignored>,
     pub messages: Vec<Message>,
 }
 
@@ -78,19 +96,15 @@ impl<'l, 'db> TaskData<'l, 'db> {
             halt,
             allow_incomplete,
             mcdepends: Vec::new(),
-            ignored,
+            ignored: ignored.iter().map(|name| Ignored::new(name)).collect(),
             messages: Vec::new(),
         }
     }
 
     fn is_ignored(&self, name: &str) -> bool {
-        self.ignored.iter().any(|pattern| {
-            if pattern.starts_with('^') || pattern.ends_with('$') {
-                let anchored = format!("^(?:{pattern})");
-                regex::Regex::new(&anchored).is_ok_and(|re| re.is_match(name))
-            } else {
-                pattern == name
-            }
+        self.ignored.iter().any(|ignored| match ignored {
+            Ignored::Name(known) => known == name,
+            Ignored::Pattern(pattern) => pattern.as_ref().is_some_and(|re| re.is_match(name)),
         })
     }
 
@@ -203,20 +217,13 @@ impl<'l, 'db> TaskData<'l, 'db> {
         }
     }
 
-    /// The recipes whose DEPENDS name `item`.
-    fn dependees(&self, item: &str) -> Vec<String> {
-        self.depids
-            .iter()
+    /// The recipes whose DEPENDS (or, at runtime, RDEPENDS and
+    /// RRECOMMENDS) name `item`.
+    fn dependees(&self, item: &str, runtime: bool) -> Vec<String> {
+        let ids = if runtime { &self.rdepids } else { &self.depids };
+        ids.iter()
             .filter(|(_, deps)| deps.iter().any(|dep| dep == item))
-            .map(|(f, _)| f.clone())
-            .collect()
-    }
-
-    fn rdependees(&self, item: &str) -> Vec<String> {
-        self.rdepids
-            .iter()
-            .filter(|(_, deps)| deps.iter().any(|dep| dep == item))
-            .map(|(f, _)| f.clone())
+            .map(|(fn_name, _)| fn_name.clone())
             .collect()
     }
 
@@ -248,7 +255,7 @@ impl<'l, 'db> TaskData<'l, 'db> {
             close.dedup();
             extra = format!(". Close matches:\n  {}", close.join("\n  "));
         }
-        let dependees = if runtime { self.rdependees(item) } else { self.dependees(item) };
+        let dependees = self.dependees(item, runtime);
         let mut text = if dependees.is_empty() {
             format!("Nothing {r}PROVIDES '{item}'{extra}")
         } else {
@@ -383,23 +390,23 @@ impl<'l, 'db> TaskData<'l, 'db> {
             return Ok(());
         }
         self.failed_fns.insert(fn_name.to_owned());
-        let targets: Vec<String> = self.build_targets.keys().cloned().collect();
-        for target in targets {
-            let fns = &mut self.build_targets[&target];
-            if let Some(position) = fns.iter().position(|known| known == fn_name) {
+        for runtime in [false, true] {
+            let targets = if runtime { &self.run_targets } else { &self.build_targets };
+            let names: Vec<String> = targets.keys().cloned().collect();
+            for target in names {
+                let targets = if runtime { &mut self.run_targets } else { &mut self.build_targets };
+                let fns = &mut targets[&target];
+                let Some(position) = fns.iter().position(|known| known == fn_name) else {
+                    continue;
+                };
                 fns.remove(position);
-                if fns.is_empty() {
-                    self.remove_build_target(&target, missing.clone())?;
+                if !fns.is_empty() {
+                    continue;
                 }
-            }
-        }
-        let targets: Vec<String> = self.run_targets.keys().cloned().collect();
-        for target in targets {
-            let fns = &mut self.run_targets[&target];
-            if let Some(position) = fns.iter().position(|known| known == fn_name) {
-                fns.remove(position);
-                if fns.is_empty() {
+                if runtime {
                     self.remove_run_target(&target, missing.clone())?;
+                } else {
+                    self.remove_build_target(&target, missing.clone())?;
                 }
             }
         }
@@ -410,7 +417,7 @@ impl<'l, 'db> TaskData<'l, 'db> {
         let mut chain = vec![target.to_owned()];
         chain.extend(missing);
         self.failed_deps.insert(target.to_owned());
-        for fn_name in self.dependees(target) {
+        for fn_name in self.dependees(target, false) {
             self.fail_fn(&fn_name, chain.clone())?;
         }
         for fn_name in self.task_dependees(target, false) {
@@ -434,7 +441,7 @@ impl<'l, 'db> TaskData<'l, 'db> {
             python_list(&chain)
         )));
         self.failed_rdeps.insert(target.to_owned());
-        for fn_name in self.rdependees(target) {
+        for fn_name in self.dependees(target, true) {
             self.fail_fn(&fn_name, chain.clone())?;
         }
         for fn_name in self.task_dependees(target, true) {
