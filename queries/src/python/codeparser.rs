@@ -97,12 +97,20 @@ pub struct ModuleFunction {
 
 /// Every library function recorded so far in this process, by qualified
 /// name. The libraries of a parse are imported when its Python session
-/// starts.
-pub fn module_functions() -> Result<BTreeMap<String, ModuleFunction>, String> {
-    with_python(|py| -> PyResult<BTreeMap<String, ModuleFunction>> {
+/// starts. The table only grows, so it is read again only when its size
+/// changes.
+pub fn module_functions() -> Result<Arc<BTreeMap<String, ModuleFunction>>, String> {
+    type Known = Mutex<Option<(usize, Arc<BTreeMap<String, ModuleFunction>>)>>;
+    static KNOWN: OnceLock<Known> = OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    with_python(|py| -> PyResult<Arc<BTreeMap<String, ModuleFunction>>> {
         runtime(py)?;
         let table =
             py.import("bb.codeparser")?.getattr("modulecode_deps")?.cast_into::<PyDict>()?;
+        let mut known = known.lock().expect("the module table lock");
+        if let Some((_, functions)) = known.as_ref().filter(|(size, _)| *size == table.len()) {
+            return Ok(functions.clone());
+        }
         let mut out = BTreeMap::new();
         let strings = |value: Bound<'_, PyAny>| -> PyResult<BTreeSet<String>> {
             value.try_iter()?.map(|item| item?.extract()).collect()
@@ -119,7 +127,9 @@ pub fn module_functions() -> Result<BTreeMap<String, ModuleFunction>, String> {
             let deps = CodeDeps { references, execs, contains };
             out.insert(name.extract()?, ModuleFunction { deps, value });
         }
-        Ok(out)
+        let functions = Arc::new(out);
+        *known = Some((table.len(), functions.clone()));
+        Ok(functions)
     })?
     .map_err(|error| error.to_string())
 }
