@@ -283,7 +283,7 @@ fn dump_recipes(workspace: &Workspace, args: &DumpArgs) -> Vec<Value> {
             record.insert("vars".into(), Value::Object(vars));
             record.insert("tasklist".into(), json!(variant.state.tasks));
             let hash = (!args.no_hash).then_some(!args.no_varvals);
-            let tasks = dump_tasks(&variant.state, &mut *python, hash);
+            let tasks = dump_tasks(&variant.state, &mut *python, hash, &file);
             record.insert("tasks".into(), Value::Object(tasks));
             out.push(Value::Object(record));
         }
@@ -297,6 +297,7 @@ fn dump_tasks(
     state: &ParseState,
     python: &mut dyn PythonEvaluator,
     hash: Option<bool>,
+    file: &str,
 ) -> Map<String, Value> {
     let datastore = &state.datastore;
     let mut flag = |task: &str, name: &str, expand: bool| {
@@ -331,7 +332,7 @@ fn dump_tasks(
                 }
             }
         }
-        Err(error) => eprintln!("warning: no signatures: {error}"),
+        Err(error) => eprintln!("warning: {file}: no signatures: {error}"),
     }
     out
 }

@@ -54,8 +54,22 @@ fn plan_for<'w>(
         let (parsed, planned) = (parsed.as_secs_f64(), planned.as_secs_f64());
         eprintln!("timings: parse {parsed:.3} s, plan {planned:.3} s");
     }
+    report_parse_failures(workspace);
     let errors = report_messages(&outcome.messages);
     (outcome, errors, request)
+}
+
+/// Prints the diagnostics of every recipe that failed to parse, in every
+/// multiconfig, with their positions.
+pub fn report_parse_failures(workspace: &Workspace) {
+    let db = &workspace.db;
+    let names = multiconfigs(db, workspace.invocation).clone().unwrap_or_default();
+    for mc in std::iter::once(String::new()).chain(names) {
+        let index = provider_index(db, workspace.invocation, Multiconfig::new(db, mc));
+        for (_, diagnostics) in &index.failures {
+            workspace.report(diagnostics);
+        }
+    }
 }
 
 pub fn run_graph(global: &GlobalArgs, args: &GraphArgs) -> Result<ExitCode, Failed> {

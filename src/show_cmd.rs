@@ -13,14 +13,17 @@ use rbake_queries::plan::find_versions;
 use rbake_queries::recipes::recipe_set;
 
 use crate::cli::{GlobalArgs, ShowRecipesArgs};
-use crate::graph_cmd::report_messages;
+use crate::graph_cmd::{report_messages, report_parse_failures};
 use crate::outln;
 use crate::output::Output;
 use crate::workspace::{process_env, Failed, Workspace};
 
+/// The workspace, its configuration checked and the recipes that fail to
+/// parse reported.
 fn open(global: &GlobalArgs) -> Result<Workspace, Failed> {
     let workspace = Workspace::open(global, process_env())?;
     workspace.checked_config()?;
+    report_parse_failures(&workspace);
     Ok(workspace)
 }
 

@@ -259,3 +259,25 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A recipe that fails to parse stops the plan, and its error names file,
+/// line and column.
+#[test]
+fn a_plan_reports_a_broken_recipe_with_its_position() {
+    let dir = scratch(
+        "plan-parse-error",
+        &[
+            ("layer/conf/bitbake.conf", "BBFILES = \"${BBPATH}/recipes/*.bb\"\n"),
+            ("layer/classes/base.bbclass", "addtask build\n"),
+            ("layer/recipes/bad_1.0.bb", "A = \"1\"\n  B = \"2\"\n"),
+            ("layer/recipes/app_1.0.bb", "DEPENDS = \"bad\"\n"),
+        ],
+    );
+    let layer = dir.join("layer").to_string_lossy().into_owned();
+    let output = rbake(&["plan", "app"], &dir, &[("BBPATH", &layer)]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("recipes/bad_1.0.bb:2:1: error: unparsed line"), "{stderr}");
+    assert!(stderr.contains("ERROR: Parsing halted due to errors"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -28,22 +28,18 @@ pub(super) fn plan(db: &dyn Db, invocation: Invocation, request: PlanRequest<'_>
     let mcs: Vec<String> = std::iter::once(String::new()).chain(names).collect();
     let lookups: BTreeMap<String, Lookup<'_>> =
         mcs.iter().map(|mc| (mc.clone(), Lookup::new(db, invocation, mc))).collect();
+    // A recipe that fails to parse stops everything, as in BitBake; its
+    // diagnostics are in the provider index's failures, for the caller to
+    // show with their positions.
     let mut failed = false;
     for lookup in lookups.values() {
-        for (path, diagnostics) in &lookup.index().failures {
-            failed = true;
-            let reasons: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
-            messages.push(Message::error(format!(
-                "Unable to parse {}: {}",
-                path.display(),
-                reasons.join("; ")
-            )));
-        }
+        failed |= !lookup.index().failures.is_empty();
         let settings = provider_settings(db, invocation, lookup.mc);
         messages.extend(settings.messages.iter().cloned());
         messages.extend(collection_warnings(db, invocation, lookup.mc));
     }
     if failed {
+        messages.push(Message::error("Parsing halted due to errors, see error messages above"));
         return PlanOutcome { plan: None, messages };
     }
     let default = Multiconfig::new(db, String::new());
