@@ -3,41 +3,19 @@
 //! re-evaluation after a one-line edit in one recipe and in a class every
 //! recipe inherits.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Arc;
+mod common;
 
+use std::path::Path;
+
+use common::{generated_layer, open};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use rbake_queries::config::Invocation;
 use rbake_queries::files::Files;
-use rbake_queries::os_system::OsSystem;
 use rbake_queries::recipe::{parse_recipe, RecipeId};
 use rbake_queries::recipes::recipe_set;
 use rbake_queries::RootDatabase;
 
 const RECIPES: usize = 200;
-
-/// A generated build directory of `recipes` recipes, made once per run.
-fn generated_layer(recipes: usize) -> PathBuf {
-    let out = std::env::temp_dir().join(format!("rbake-bench-layer-{recipes}"));
-    let status = Command::new(env!("CARGO_BIN_EXE_rbake-layergen"))
-        .args(["--recipes", &recipes.to_string(), "--seed", "1", "--force", "--out"])
-        .arg(&out)
-        .status()
-        .expect("cannot run rbake-layergen");
-    assert!(status.success(), "rbake-layergen failed");
-    out
-}
-
-fn open(topdir: &Path) -> (RootDatabase, Invocation) {
-    let db = RootDatabase::new(Arc::new(OsSystem));
-    let env = vec![
-        ("TOPDIR".to_owned(), topdir.display().to_string()),
-        ("PATH".to_owned(), "/usr/bin:/bin".to_owned()),
-    ];
-    let invocation = Invocation::new(&db, topdir.to_path_buf(), env, Vec::new(), Vec::new());
-    (db, invocation)
-}
 
 /// Parses every recipe; returns the number of variants, so nothing is
 /// optimised away.

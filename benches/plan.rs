@@ -4,15 +4,15 @@
 //! (basehashes) of every task of a smaller layer, from a parsed database
 //! and after a one-line edit in one recipe.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Arc;
+mod common;
 
+use std::path::Path;
+
+use common::{generated_layer, open};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use rbake_queries::config::Invocation;
 use rbake_queries::files::Files;
 use rbake_queries::multiconfig::Multiconfig;
-use rbake_queries::os_system::OsSystem;
 use rbake_queries::plan::cache::provider_index;
 use rbake_queries::plan::{plan, PlanRequest};
 use rbake_queries::recipe::RecipeId;
@@ -23,26 +23,9 @@ use rbake_queries::RootDatabase;
 const RECIPES: usize = 1000;
 const SIGNED_RECIPES: usize = 200;
 
-/// A generated build directory, made once per run.
-fn generated_layer(recipes: usize) -> PathBuf {
-    let out = std::env::temp_dir().join(format!("rbake-bench-layer-{recipes}"));
-    let status = Command::new(env!("CARGO_BIN_EXE_rbake-layergen"))
-        .args(["--recipes", &recipes.to_string(), "--seed", "1", "--force", "--out"])
-        .arg(&out)
-        .status()
-        .expect("cannot run rbake-layergen");
-    assert!(status.success(), "rbake-layergen failed");
-    out
-}
-
 /// A database over `topdir` with every recipe parsed.
 fn parsed(topdir: &Path) -> (RootDatabase, Invocation) {
-    let db = RootDatabase::new(Arc::new(OsSystem));
-    let env = vec![
-        ("TOPDIR".to_owned(), topdir.display().to_string()),
-        ("PATH".to_owned(), "/usr/bin:/bin".to_owned()),
-    ];
-    let invocation = Invocation::new(&db, topdir.to_path_buf(), env, Vec::new(), Vec::new());
+    let (db, invocation) = open(topdir);
     provider_index(&db, invocation, Multiconfig::new(&db, String::new()));
     (db, invocation)
 }
