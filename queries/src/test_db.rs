@@ -56,6 +56,21 @@ impl TestDb {
         (db, invocation)
     }
 
+    /// A build directory `/build` whose one layer, `/layer`, takes its
+    /// recipes from `/layer/recipes/*.bb`, with `files` besides (its
+    /// `conf/bitbake.conf`, classes and recipes).
+    pub(crate) fn with_layer(files: &[(&str, &str)]) -> (TestDb, crate::config::Invocation) {
+        let mut all = vec![
+            ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer\"\n"),
+            (
+                "/layer/conf/layer.conf",
+                "BBPATH .= \":${LAYERDIR}\"\nBBFILES += \"${LAYERDIR}/recipes/*.bb\"\n",
+            ),
+        ];
+        all.extend_from_slice(files);
+        TestDb::with_build(&all)
+    }
+
     /// Parses every recipe, as `rbake parse` would.
     pub(crate) fn parse_all(&self, invocation: crate::config::Invocation) {
         for recipe in &crate::recipes::recipe_set(self, invocation).recipes {

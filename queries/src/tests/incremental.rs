@@ -79,12 +79,7 @@ mod recipes {
     use crate::test_db::TestDb;
 
     fn setup() -> (TestDb, Invocation) {
-        TestDb::with_build(&[
-            ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer\"\n"),
-            (
-                "/layer/conf/layer.conf",
-                "BBPATH .= \":${LAYERDIR}\"\nBBFILES += \"${LAYERDIR}/recipes/*.bb\"\n",
-            ),
+        TestDb::with_layer(&[
             ("/layer/conf/bitbake.conf", "A = \"config\"\n"),
             ("/layer/classes/base.bbclass", "addtask build\n"),
             ("/layer/classes/tool.bbclass", "TOOL = \"1\"\n"),

@@ -13,12 +13,7 @@ const PYCLASS: &str = "def greeting(d):\n    return \"hello \" + d.getVar(\"PN\"
                        python () {\n    d.setVar(\"ANON\", greeting(d))\n}\n";
 
 fn setup() -> (TestDb, Invocation) {
-    TestDb::with_build(&[
-        ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer\"\n"),
-        (
-            "/layer/conf/layer.conf",
-            "BBPATH .= \":${LAYERDIR}\"\nBBFILES += \"${LAYERDIR}/recipes/*.bb\"\n",
-        ),
+    TestDb::with_layer(&[
         (
             "/layer/conf/bitbake.conf",
             "PN = \"${@bb.parse.vars_from_file(d.getVar('FILE', False), d)[0]}\"\n",

@@ -18,12 +18,7 @@ const BASE_CLASS: &str = "do_fetch() {\n\techo ${FETCHVAR}\n}\n\
     do_compile[deptask] = \"do_build\"\n";
 
 fn setup() -> (TestDb, Invocation) {
-    TestDb::with_build(&[
-        ("/build/conf/bblayers.conf", "BBPATH = \"${TOPDIR}\"\nBBLAYERS = \"/layer\"\n"),
-        (
-            "/layer/conf/layer.conf",
-            "BBPATH .= \":${LAYERDIR}\"\nBBFILES += \"${LAYERDIR}/recipes/*.bb\"\n",
-        ),
+    TestDb::with_layer(&[
         (
             "/layer/conf/bitbake.conf",
             "PN = \"${@bb.parse.vars_from_file(d.getVar('FILE', False), d)[0]}\"\n\
