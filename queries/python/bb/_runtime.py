@@ -46,18 +46,27 @@ def _import_submodules():
     import bb.utils  # noqa: F401
 
 
-def _record_module_functions(module, qualified):
-    """What each public function of a library module reads and calls, for
-    task signatures (BitBake records this when it evaluates addpylib)."""
+# Library modules imported but not yet recorded for signatures, as
+# (module, qualified name): recording parses every function's source, which
+# only signatures need, so it waits for them (record_module_functions).
+_unrecorded_modules = []
+
+
+def record_module_functions():
+    """Record what each public function of the imported library modules
+    reads and calls, for task signatures (BitBake records this when it
+    evaluates addpylib)."""
     import bb.codeparser
-    functions = {}
-    for name in dir(module):
-        if name.startswith("_"):
-            continue
-        value = getattr(module, name)
-        if callable(value):
-            functions[name] = value
-    bb.codeparser.add_module_functions(module.__file__, functions, qualified)
+    while _unrecorded_modules:
+        module, qualified = _unrecorded_modules.pop(0)
+        functions = {}
+        for name in dir(module):
+            if name.startswith("_"):
+                continue
+            value = getattr(module, name)
+            if callable(value):
+                functions[name] = value
+        bb.codeparser.add_module_functions(module.__file__, functions, qualified)
 
 
 def _base(pylibs, global_modules):
@@ -77,7 +86,7 @@ def _base(pylibs, global_modules):
         base[namespace] = __import__(namespace)
         for name in getattr(base[namespace], "BBIMPORTS", []):
             base[namespace] = __import__(namespace + "." + name)
-            _record_module_functions(getattr(base[namespace], name), namespace + "." + name)
+            _unrecorded_modules.append((getattr(base[namespace], name), namespace + "." + name))
     _bases[key] = base
     return base
 

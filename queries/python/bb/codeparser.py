@@ -477,6 +477,9 @@ def python_deps(code, lineno=0, filename="<string>", name=None, flush=False):
     go to the "BitBake.Data" logger.  Exceptions (SyntaxError,
     bb.data_smart.ExpansionError, ...) propagate.
     """
+    import bb._runtime
+    # Calls of library functions are parsed with what those read.
+    bb._runtime.record_module_functions()
     target = logging.getLogger("BitBake.Data")
     parser = PythonParser(name, target)
     parser.parse_python(code, lineno=lineno, filename=filename)

@@ -95,16 +95,16 @@ pub struct ModuleFunction {
     pub value: String,
 }
 
-/// Every library function recorded so far in this process, by qualified
-/// name. The libraries of a parse are imported when its Python session
-/// starts. The table only grows, so it is read again only when its size
-/// changes.
+/// Every library function of the libraries imported so far in this
+/// process, by qualified name (the libraries of a parse are imported when
+/// its Python session starts, and recorded on first need). The table only
+/// grows, so it is read again only when its size changes.
 pub fn module_functions() -> Result<Arc<BTreeMap<String, ModuleFunction>>, String> {
     type Known = Mutex<Option<(usize, Arc<BTreeMap<String, ModuleFunction>>)>>;
     static KNOWN: OnceLock<Known> = OnceLock::new();
     let known = KNOWN.get_or_init(Default::default);
     with_python(|py| -> PyResult<Arc<BTreeMap<String, ModuleFunction>>> {
-        runtime(py)?;
+        runtime(py)?.getattr("record_module_functions")?.call0()?;
         let table =
             py.import("bb.codeparser")?.getattr("modulecode_deps")?.cast_into::<PyDict>()?;
         let mut known = known.lock().expect("the module table lock");
