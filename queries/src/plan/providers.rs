@@ -150,10 +150,10 @@ pub fn runtime_providers<'db>(
     let index = provider_index(db, invocation, mc);
     let settings = provider_settings(db, invocation, mc);
     let item = item.text(db);
-    let all = runtime_candidates(db, invocation, mc, index, item);
     let mut messages = Vec::new();
+    let all = runtime_candidates(db, invocation, mc, index, item, &mut messages);
     if all.is_empty() {
-        return Eligible::default();
+        return Eligible { messages, ..Eligible::default() };
     }
     let mut eligible = filter_providers(index, settings, &all, item, &mut messages);
     let preferred;
@@ -204,13 +204,15 @@ pub fn runtime_providers<'db>(
 }
 
 /// BitBake's `getRuntimeProviders`: RPROVIDES and PACKAGES, or failing
-/// those, the PACKAGES_DYNAMIC patterns that match.
+/// those, the PACKAGES_DYNAMIC patterns that match (a pattern that does
+/// not compile is an error, reported once the search reaches it).
 fn runtime_candidates(
     db: &dyn Db,
     invocation: Invocation,
     mc: Multiconfig<'_>,
     index: &ProviderIndex,
     item: &str,
+    messages: &mut Vec<Message>,
 ) -> Vec<usize> {
     let mut all: Vec<usize> = Vec::new();
     all.extend(index.rproviders.get(item).into_iter().flatten());
@@ -219,6 +221,7 @@ fn runtime_candidates(
         return all;
     }
     let patterns = super::dynamic::dynamic_patterns(db, invocation, mc);
+    messages.extend(patterns.messages.iter().cloned());
     for position in patterns.matches(item) {
         all.extend(&index.packages_dynamic[position].1);
     }

@@ -350,12 +350,16 @@ impl<'l, 'db> TaskData<'l, 'db> {
             return Ok(());
         }
         let eligible = self.lookup.runtime_providers(item);
+        for message in &eligible.messages {
+            if !self.messages.contains(message) {
+                self.messages.push(message.clone());
+            }
+        }
         if eligible.fns.is_empty() {
             let reasons = self.reasons(item, true);
             self.no_provider(item, true, reasons, Vec::new());
             return Err(Raise::NoRProvider(item.to_owned()));
         }
-        self.messages.extend(eligible.messages.iter().cloned());
         let fns: Vec<String> = eligible
             .fns
             .iter()
