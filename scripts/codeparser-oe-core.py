@@ -42,7 +42,6 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -250,16 +249,13 @@ def trace_parses(codeparser):
 
 
 def recipe_jobs(d):
-    """(recipe, appends, layer) triples from BitBake's own file collector."""
-    import bb.cooker
-    table = []
-    for coll in (d.getVar("BBFILE_COLLECTIONS") or "").split():
-        pattern = d.getVar("BBFILE_PATTERN_%s" % coll) or "^NULL$"
-        prio = int(d.getVar("BBFILE_PRIORITY_%s" % coll) or 0)
-        table.append((coll, pattern, re.compile(pattern), prio))
-    collector = bb.cooker.CookerCollectFiles(table)
-    files = collector.collect_bbfiles(d, d)[0]
-    return [(fn, collector.get_file_appends(fn), collector.calc_bbfile_priority(fn)[2]) for fn in files]
+    """(recipe, appends, layer) triples from BitBake's own file collector,
+    as scripts/oe-core-files.py finds them."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("oe_core_files", os.path.join(HERE, "oe-core-files.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.recipe_jobs(d)
 
 
 def differences(ref, mine, limit):
