@@ -25,145 +25,12 @@ CHECKSUM_LIST = ["goh1", "md5", "sha256", "sha1", "sha384", "sha512"]
 SHOWN_CHECKSUM_LIST = ["sha256"]
 
 
-# --- exceptions ----------------------------------------------------------------
-
-class BBFetchException(Exception):
-    """Root of the fetcher's exceptions; str() is the message."""
-
-    def __init__(self, message):
-        self.msg = message
-        Exception.__init__(self, message)
-
-    def __str__(self):
-        return self.msg
-
-
-class UntrustedUrl(BBFetchException):
-    """The URL's host is not in BB_ALLOWED_NETWORKS."""
-
-    def __init__(self, url, message=''):
-        self.url = url
-        BBFetchException.__init__(
-            self, str(message) if message else "The URL: '%s' is not trusted and cannot be used" % url)
-        self.args = (url,)
-
-
-class MalformedUrl(BBFetchException):
-    """The URL cannot be interpreted."""
-
-    def __init__(self, url, message=''):
-        self.url = url
-        BBFetchException.__init__(
-            self, message if message else "The URL: '%s' is invalid and cannot be interpreted" % url)
-        self.args = (url,)
-
-
-class FetchError(BBFetchException):
-    """A fetch went wrong."""
-
-    def __init__(self, message, url=None):
-        self.url = url
-        if url:
-            text = "Fetcher failure for URL: '%s'. %s" % (url, message)
-        else:
-            text = "Fetcher failure: %s" % message
-        BBFetchException.__init__(self, text)
-        self.args = (message, url)
-
-
-class ChecksumError(FetchError):
-    """A downloaded file does not have the expected checksum."""
-
-    def __init__(self, message, url=None, checksum=None):
-        self.checksum = checksum
-        FetchError.__init__(self, message, url)
-
-
-class NoChecksumError(FetchError):
-    """No checksum is given although BB_STRICT_CHECKSUM asks for one."""
-
-
-class UnpackError(BBFetchException):
-    """Unpacking a source failed."""
-
-    def __init__(self, message, url):
-        self.url = url
-        BBFetchException.__init__(self, "Unpack failure for URL: '%s'. %s" % (url, message))
-        self.args = (message, url)
-
-
-class LocalModificationsError(UnpackError):
-    def __init__(self, repodir, url, git_output):
-        UnpackError.__init__(
-            self,
-            "Repository at %s has uncommitted changes, unable to update:\n%s\n"
-            "Commit, stash or discard your changes and re-run the update." % (repodir, git_output),
-            url)
-        self.args = (repodir, url, git_output)
-
-
-class RebaseError(UnpackError):
-    def __init__(self, repodir, url, git_output):
-        UnpackError.__init__(
-            self,
-            "Repository at %s has local commits that could not be rebased onto the new upstream revision:\n%s\n"
-            "Note: the 'dldir' remote points to the local download cache and may be used to resolve the conflict manually.\n"
-            "Once resolved, re-run the update." % (repodir, git_output),
-            url)
-        self.args = (repodir, url, git_output)
-
-
-class NoMethodError(BBFetchException):
-    """No fetcher handles the URL's scheme."""
-
-    def __init__(self, url):
-        self.url = url
-        BBFetchException.__init__(self, "Could not find a fetcher which supports the URL: '%s'" % url)
-        self.args = (url,)
-
-
-class MissingParameterError(BBFetchException):
-    """The URL lacks a parameter its fetcher needs."""
-
-    def __init__(self, missing, url):
-        self.url = url
-        self.missing = missing
-        BBFetchException.__init__(self, "URL: '%s' is missing the required parameter '%s'" % (url, missing))
-        self.args = (missing, url)
-
-
-class ParameterError(BBFetchException):
-    """The URL's parameters are invalid."""
-
-    def __init__(self, message, url):
-        self.url = url
-        BBFetchException.__init__(self, "URL: '%s' has invalid parameters. %s" % (url, message))
-        self.args = (message, url)
-
-
-class NetworkAccess(BBFetchException):
-    """Network access was needed while it is disabled."""
-
-    def __init__(self, url, cmd):
-        self.url = url
-        self.cmd = cmd
-        BBFetchException.__init__(
-            self,
-            "Network access disabled through BB_NO_NETWORK (or set indirectly due to use of "
-            "BB_FETCH_PREMIRRORONLY) but access requested with command %s (for url %s)" % (cmd, url))
-        self.args = (url, cmd)
-
-
-class NonLocalMethod(Exception):
-    def __init__(self):
-        Exception.__init__(self)
-
-
-class MissingChecksumEvent(bb.event.Event):
-    def __init__(self, url, **checksums):
-        self.url = url
-        self.checksums = checksums
-        bb.event.Event.__init__(self)
+from bb.fetch2._errors import (  # noqa: E402,F401
+    BBFetchException, UntrustedUrl, MalformedUrl, FetchError, ChecksumError,
+    NoChecksumError, UnpackError, LocalModificationsError, RebaseError,
+    NoMethodError, MissingParameterError, ParameterError, NetworkAccess,
+    NonLocalMethod, MissingChecksumEvent,
+)
 
 
 # --- URLs --------------------------------------------------------------------
@@ -468,10 +335,6 @@ def check_network_access(d, info, url):
     logger.debug("Fetcher accessed the network with the command %s" % info)
 
 
-def runfetchcmd(cmd, d, quiet=False, cleanup=None, log=None, workdir=None, extraenv=None):
-    raise NotImplementedError("rbake: bb.fetch2.runfetchcmd (%s) is not supported yet" % (cmd,))
-
-
 def subprocess_setup():
     import signal
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -502,16 +365,27 @@ class FetchConnectionCache(object):
             self.cache.pop(name).close()
 
 
+# Running fetch commands.
+from bb.fetch2._run import runfetchcmd  # noqa: E402
+
+# Download checksums and done stamps.
+from bb.fetch2._checksums import (  # noqa: E402
+    verify_checksum, verify_donestamp, update_stamp, rename_bad_checksum,
+)
+
 # FetchData, Fetch, FetchMethod and the source-revision helpers.
 from bb.fetch2._core import (  # noqa: E402
-    FetchData, FetchMethod, Fetch, DummyUnpackTracer,
+    FetchData, FetchMethod,
     methods, urldata_cache, saved_headrevs,
     fetcher_init, fetcher_parse_save, fetcher_parse_done, fetcher_compare_revisions,
     mark_recipe_nocache, get_autorev, get_srcrev, get_hashvalue, get_pkgv_string,
     srcrev_internal_helper, localpath, get_checksum_file_list, get_file_checksums,
-    verify_checksum, verify_donestamp, update_stamp,
 )
 from bb.fetch2._core import _get_srcrev  # noqa: E402,F401
+from bb.fetch2._fetch import Fetch, DummyUnpackTracer  # noqa: E402
+from bb.fetch2._mirrors import (  # noqa: E402,F401
+    uri_replace, build_mirroruris, try_mirror_url, try_mirrors,
+)
 
 from . import local  # noqa: E402
 from . import wget  # noqa: E402

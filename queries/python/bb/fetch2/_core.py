@@ -1,18 +1,19 @@
-"""FetchData, Fetch, FetchMethod and source revisions for rbake's bb.fetch2.
+"""FetchData, FetchMethod and source revisions for rbake's bb.fetch2.
 
-Everything here is what parsing needs: decoding SRC_URI entries, choosing
-the fetcher for each, computing local paths and fixed revisions.  The
-operations that download, unpack or verify are left to a later task
-runner and raise NotImplementedError.
+FetchData decodes one SRC_URI entry, chooses its fetcher and computes its
+local path; FetchMethod is the base of the fetchers, with the default
+download, unpack, clean and mirror behaviour.  The Fetch class, which
+drives a list of URLs, is in _fetch.py.
 """
 
 import os
 import re
 
 import bb
+import bb.utils
 from bb.fetch2 import (
     CHECKSUM_LIST, FetchError, NoMethodError, NonLocalMethod, ParameterError,
-    decodeurl, logger,
+    decodeurl, logger, update_stamp, verify_donestamp,
 )
 
 methods = []
@@ -54,18 +55,6 @@ def get_file_checksums(filelist, pn, localdirsexclude):
     raise _not_yet("bb.fetch2.get_file_checksums")
 
 
-def verify_checksum(ud, d, precomputed={}, localpath=None, fatal_nochecksum=True):
-    raise _not_yet("bb.fetch2.verify_checksum")
-
-
-def verify_donestamp(ud, d, origud=None):
-    raise _not_yet("bb.fetch2.verify_donestamp")
-
-
-def update_stamp(ud, d):
-    raise _not_yet("bb.fetch2.update_stamp")
-
-
 # --- source revisions --------------------------------------------------------------
 
 def mark_recipe_nocache(d):
@@ -92,7 +81,7 @@ def _get_srcrev(d, method_name='sortable_revision'):
         raise FetchError("There are recursive references in fetcher variables, likely through SRC_URI")
     d.setVar("__BBINSRCREV", True)
 
-    urldata = Fetch(d.getVar('SRC_URI').split(), d).ud
+    urldata = bb.fetch2.Fetch(d.getVar('SRC_URI').split(), d).ud
     scms = [u for u in urldata if urldata[u].method.supports_srcrev()]
     revs = []
 
@@ -185,7 +174,7 @@ def srcrev_internal_helper(ud, d, name):
 # --- local files --------------------------------------------------------------------
 
 def localpath(url, d):
-    return Fetch([url], d).localpath(url)
+    return bb.fetch2.Fetch([url], d).localpath(url)
 
 
 def get_checksum_file_list(d):
@@ -195,7 +184,7 @@ def get_checksum_file_list(d):
     ``path:False`` (whether it exists); an entry found nowhere is fatal.
     """
     from bb.fetch2 import local
-    fetch = Fetch([], d, cache=False, localonly=True)
+    fetch = bb.fetch2.Fetch([], d, cache=False, localonly=True)
     entries = []
     for url in fetch.urls:
         ud = fetch.ud[url]
@@ -369,25 +358,47 @@ class FetchMethod(object):
         return False
 
     def download(self, urldata, d):
-        raise _not_yet("downloading %s" % urldata.url)
+        raise NoMethodError(urldata.url)
 
     def unpack(self, urldata, rootdir, data):
-        raise _not_yet("unpacking %s" % urldata.url)
+        """Copy or extract the download into ``rootdir`` (see _unpack.py)."""
+        from bb.fetch2._unpack import unpack_download
+        unpack_download(urldata, rootdir, data)
 
     def unpack_update(self, urldata, rootdir, data):
         raise RuntimeError("No method available for this url type: %s" % urldata.type)
 
     def clean(self, urldata, d):
-        raise _not_yet("cleaning %s" % urldata.url)
+        bb.utils.remove(urldata.localpath)
+
+    def ensure_symlink(self, target, link_name):
+        """Make ``link_name`` a symbolic link to ``target`` unless it already leads somewhere."""
+        if os.path.exists(link_name):
+            return
+        bb.utils.mkdirhier(os.path.dirname(link_name))
+        if os.path.islink(link_name):
+            # A dangling link is replaced.
+            os.unlink(link_name)
+        try:
+            os.symlink(target, link_name)
+        except FileExistsError:
+            # Another task without a lock made it first.
+            pass
+
+    def update_mirror_links(self, ud, origud):
+        # A mirror's local result is reached through the original local path.
+        self.ensure_symlink(ud.localpath, origud.localpath)
 
     def try_premirror(self, urldata, d):
         return True
 
     def try_mirrors(self, fetch, urldata, d, mirrors, check=False):
-        raise _not_yet("trying mirrors for %s" % urldata.url)
+        from bb.fetch2._mirrors import try_mirrors
+        return bool(try_mirrors(fetch, d, urldata, mirrors, check))
 
     def checkstatus(self, fetch, urldata, d):
-        raise _not_yet("checking the status of %s" % urldata.url)
+        logger.info("URL %s could not be checked for status since no method exists.", urldata.url)
+        return True
 
     def latest_revision(self, ud, d, name):
         if not hasattr(self, "_latest_revision"):
@@ -412,111 +423,3 @@ class FetchMethod(object):
 
     def implicit_urldata(self, ud, d):
         return []
-
-
-class DummyUnpackTracer(object):
-    """Unpack tracer that records nothing (BB_UNPACK_TRACER_CLASS unset)."""
-
-    def start(self, unpackdir, urldata_dict, d):
-        return
-
-    def start_url(self, url):
-        return
-
-    def unpack(self, unpack_type, destdir):
-        return
-
-    def finish_url(self, url):
-        return
-
-    def complete(self):
-        return
-
-
-_unpack_tracer = None
-
-
-def _get_unpack_tracer(d):
-    global _unpack_tracer
-    if _unpack_tracer is None:
-        class_path = d.getVar("BB_UNPACK_TRACER_CLASS")
-        if class_path:
-            import importlib
-            module_name, _, class_name = class_path.rpartition(".")
-            _unpack_tracer = getattr(importlib.import_module(module_name), class_name)()
-        else:
-            _unpack_tracer = DummyUnpackTracer()
-    return _unpack_tracer
-
-
-class Fetch(object):
-    """The FetchData of a list of URLs (SRC_URI when the list is empty)."""
-
-    def __init__(self, urls, d, cache=True, localonly=False, connection_cache=None):
-        if localonly and cache:
-            raise Exception("bb.fetch2.Fetch.__init__: cannot set cache and localonly at same time")
-        if not urls:
-            urls = d.getVar("SRC_URI").split()
-        self.urls = urls
-        self.d = d
-        self.ud = {}
-        self.connection_cache = connection_cache
-
-        fn = d.getVar('FILE')
-        mc = d.getVar('__BBMULTICONFIG') or ""
-        key = None
-        if cache and fn:
-            key = mc + fn + str(id(d))
-        if key in urldata_cache:
-            self.ud = urldata_cache[key]
-
-        tracer = _get_unpack_tracer(d)
-        for url in urls:
-            if url in self.ud:
-                continue
-            try:
-                self.ud[url] = FetchData(url, d, localonly)
-                self.ud[url].unpack_tracer = tracer
-            except NonLocalMethod:
-                if localonly:
-                    self.ud[url] = None
-
-        if key:
-            urldata_cache[key] = self.ud
-
-    def localpath(self, url):
-        if url not in self.urls:
-            self.ud[url] = FetchData(url, self.d)
-        self.ud[url].setup_localpath(self.d)
-        return self.ud[url].localpath
-
-    def localpaths(self):
-        result = []
-        for url in self.urls:
-            ud = self.ud[url]
-            ud.setup_localpath(self.d)
-            result.append(ud.localpath)
-        return result
-
-    def download(self, urls=None):
-        raise _not_yet("bb.fetch2.Fetch.download")
-
-    def checkstatus(self, urls=None):
-        raise _not_yet("bb.fetch2.Fetch.checkstatus")
-
-    def unpack(self, root, urls=None, update=False):
-        raise _not_yet("bb.fetch2.Fetch.unpack")
-
-    def unpack_update(self, root, urls=None):
-        raise _not_yet("bb.fetch2.Fetch.unpack_update")
-
-    def clean(self, urls=None):
-        raise _not_yet("bb.fetch2.Fetch.clean")
-
-    def expanded_urldata(self, urls=None):
-        result = []
-        for url in urls or self.urls:
-            ud = self.ud[url]
-            result.append(ud)
-            result += ud.method.implicit_urldata(ud, self.d)
-        return result

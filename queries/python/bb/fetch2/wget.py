@@ -1,14 +1,41 @@
 """HTTP-style fetchers of rbake's bb.fetch2 (http, https, ftp, ftps, az, crate, gomod).
 
-Only URL interpretation is implemented: the download file name and the
-rewritten URLs that crate:// and gomod:// entries stand for.
+Downloads run the ``wget`` command (FETCHCMD_wget) into DL_DIR through a
+``.tmp`` file that is checked and then renamed; ``checkstatus`` asks the
+server with a HEAD request (see _wget_status.py).  crate:// and gomod://
+entries are rewritten to the https URLs they stand for.
 """
 
 import os
 import re
+import shlex
 
 import bb
-from bb.fetch2 import FetchMethod, MissingParameterError, ParameterError, encodeurl
+import bb.progress
+import bb.utils
+from bb.fetch2 import (
+    FetchError, FetchMethod, MissingParameterError, ParameterError, check_network_access,
+    encodeurl, logger, runfetchcmd, verify_checksum,
+)
+
+
+class WgetProgressHandler(bb.progress.LineFilterProgressHandler):
+    """Progress events from the dot display of ``wget --progress=dot``."""
+
+    _progress_re = re.compile(r'(\d+)%\s+([\d.]+[A-Z])')
+
+    def __init__(self, d):
+        super().__init__(d)
+        # An event at 0% makes the progress bar appear.
+        self._fire_progress(0)
+
+    def writeline(self, line):
+        found = self._progress_re.findall(line)
+        if not found:
+            return True
+        percent, rate = found[-1]
+        self.update(int(percent), rate + '/s')
+        return False
 
 
 def _download_name(ud):
@@ -36,6 +63,56 @@ class Wget(FetchMethod):
         _download_name(ud)
         if not ud.localfile:
             ud.localfile = ud.host + ud.path.replace("/", ".")
+        ud.basecmd = shlex.split(d.getVar("FETCHCMD_wget") or "") or ['wget', '--tries=2', '--timeout=100']
+        if ud.type in ('ftp', 'ftps'):
+            ud.basecmd.append("--passive-ftp")
+        if not self.check_certs(d):
+            ud.basecmd.append("--no-check-certificate")
+
+    def _runwget(self, ud, d, command, quiet, workdir=None):
+        logger.debug2("Fetching %s using command '%s'" % (ud.url, command))
+        check_network_access(d, command, ud.url)
+        runfetchcmd(command + ['--progress=dot', '--verbose'], d, quiet,
+                    log=WgetProgressHandler(d), workdir=workdir)
+
+    def download(self, ud, d):
+        """Run wget into ``<DL_DIR>/<localfile>.tmp``, verify it, then move it into place."""
+        command = list(ud.basecmd)
+        dldir = os.path.realpath(d.getVar("DL_DIR"))
+        partial = os.path.join(dldir, ud.localfile) + ".tmp"
+        bb.utils.mkdirhier(os.path.dirname(partial))
+        command.append("--output-document=%s" % partial)
+
+        if ud.user and ud.pswd:
+            command.append("--auth-no-challenge")
+            # Credentials given as options go to the first host only, not to
+            # the hosts it redirects to (which may reject them).
+            if ud.parm.get("redirectauth", "1") == "1":
+                command.append("--user=" + ud.user)
+                command.append("--password=" + ud.pswd)
+
+        uri = ud.url.split(";")[0]
+        command += ["--continue", "--directory-prefix=" + dldir, uri]
+        self._runwget(ud, d, command, False)
+
+        # wget may report success without having written anything.
+        if not os.path.exists(partial):
+            raise FetchError("The fetch command returned success for url %s but %s doesn't exist?!"
+                             % (uri, partial), uri)
+        if os.path.getsize(partial) == 0:
+            os.remove(partial)
+            raise FetchError("The fetch of %s resulted in a zero size file?! Deleting and failing since "
+                             "this isn't right." % (uri), uri)
+
+        # A wrong checksum leaves the existing download untouched.
+        verify_checksum(ud, d, localpath=partial, fatal_nochecksum=False)
+        # The rename is atomic, so a mirror never sees a partial file.
+        os.rename(partial, partial[:-4])
+        return True
+
+    def checkstatus(self, fetch, ud, d, try_again=True):
+        from bb.fetch2._wget_status import url_exists
+        return url_exists(self, fetch, ud, d, try_again)
 
 
 class Az(Wget):
