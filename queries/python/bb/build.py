@@ -1,21 +1,31 @@
-"""Task events and task-table helpers (rbake's own implementation of BitBake's bb.build API).
+"""Running metadata functions and tasks (rbake's own implementation of BitBake's bb.build API).
 
-At parse time rbake can run Python metadata functions (through the rbake
-runtime) and edit the task table (through the native ``_rbake`` module).
-Running shell functions and tasks belongs to the task runner, which is not
-reachable from here yet.
+This module holds the task events, ``exec_func`` (Python and shell
+functions, with their ``dirs``, ``cleandirs`` and ``lockfiles`` flags) and
+the task-table helpers. The rest lives in private modules and is
+re-exported here under BitBake's names:
+
+- ``bb._build_shell``: the run script of a shell function and running it;
+- ``bb._build_task``: ``exec_task``, a task with its log file and events;
+- ``bb._build_stamps``: stamp files, written atomically;
+- ``bb._build_worker``: ``run_worker_task``, the entry point rbake's task
+  worker calls in a forked child.
 """
 
-import glob
+import io
 import logging
 import os
-import shutil
 import sys
 import time
 
 import bb
+import bb.data
+import bb.methodpool
+import bb.msg
+import bb.utils
 from bb import event
 
+bblogger = logging.getLogger('BitBake')
 logger = logging.getLogger('BitBake.Build')
 
 # Metadata functions and the modules they call expect ``bb`` and ``os`` to
@@ -162,143 +172,159 @@ class LogTee(object):
 
 # --- running functions -----------------------------------------------------
 
-def _prepare_dirs(flags, d, dirs):
-    """Create cleandirs/dirs as BitBake does; returns the directory to run in."""
+def exec_func(func, d, dirs=None):
+    """Run the metadata function ``func`` (Python or shell) with the datastore ``d``.
+
+    The ``cleandirs`` flag names directories emptied first, ``dirs`` (or
+    the ``dirs`` argument) directories created, the last of which the
+    function runs in, and ``lockfiles`` files locked while it runs. The
+    function's script is kept as ``${T}/run.<func>.<pid>``.
+    """
     try:
-        cwd = os.getcwd()
+        oldcwd = os.getcwd()
     except OSError:
-        cwd = None
+        oldcwd = None
+
+    flags = d.getVarFlags(func) or {}
     cleandirs = flags.get('cleandirs')
     if cleandirs:
         for cdir in d.expand(cleandirs).split():
-            if os.path.isdir(cdir) and not os.path.islink(cdir):
-                shutil.rmtree(cdir)
-            elif os.path.lexists(cdir):
-                os.unlink(cdir)
-            os.makedirs(cdir, exist_ok=True)
-            if cdir == cwd:
+            bb.utils.remove(cdir, True)
+            bb.utils.mkdirhier(cdir)
+            # The directory we were in was just recreated: enter the new one.
+            if cdir == oldcwd:
                 os.chdir(cdir)
+
     if dirs is None:
         dirs = flags.get('dirs')
         if dirs:
             dirs = d.expand(dirs).split()
-    if not dirs:
-        return None
-    for adir in dirs:
-        os.makedirs(adir, exist_ok=True)
-    return dirs[-1]
+    rundir = None
+    if dirs:
+        for adir in dirs:
+            bb.utils.mkdirhier(adir)
+        rundir = dirs[-1]
 
-
-def exec_func(func, d, dirs=None):
-    """Run the metadata function ``func``; only Python functions are supported by rbake so far."""
     body = d.getVar(func, False)
     if not body:
         if body is None:
             logger.warning("Function %s doesn't exist", func)
         return
 
-    flags = d.getVarFlags(func) or {}
-    if not flags.get('python'):
-        raise NotImplementedError(
-            "rbake: running shell function %s at parse time is not supported yet" % func)
+    lockflag = flags.get('lockfiles')
+    lockfiles = d.expand(lockflag).split() if lockflag else None
 
-    import bb._runtime
-    rundir = _prepare_dirs(flags, d, dirs)
+    runfile = _prepare_runfile(func, d)
+
+    with bb.utils.fileslocked(lockfiles):
+        if flags.get('python'):
+            exec_func_python(func, d, runfile, cwd=rundir)
+        else:
+            exec_func_shell(func, d, runfile, cwd=rundir)
+
+    try:
+        curcwd = os.getcwd()
+    except OSError:
+        curcwd = None
+    if oldcwd and curcwd != oldcwd:
+        try:
+            bb.warn("Task %s changed cwd to %s" % (func, curcwd))
+            os.chdir(oldcwd)
+        except Exception:
+            pass
+
+
+def _prepare_runfile(func, d):
+    """The path of ``func``'s run script under ``${T}``, and its courtesy link.
+
+    Inside a task (``BB_RUNTASK`` set) a function other than the task
+    itself gets no link. Without T (rbake running a Python function at
+    parse time with a bare configuration) there is no run file: None.
+    """
+    tempdir = d.getVar('T')
+    if not tempdir:
+        if (d.getVarFlags(func) or {}).get('python'):
+            return None
+        bb.fatal("T variable not set, unable to run the shell function %s" % func)
+
+    task = d.getVar('BB_RUNTASK') or func
+    taskfunc = task if task == func else "%s.%s" % (task, func)
+    runfmt = d.getVar('BB_RUNFMT') or "run.{func}.{pid}"
+    runfn = runfmt.format(taskfunc=taskfunc, task=task, func=func, pid=os.getpid())
+    runfile = os.path.join(tempdir, runfn)
+    bb.utils.mkdirhier(os.path.dirname(runfile))
+
+    # The link is made before the script, so that it exists even when
+    # writing or running the script fails.
+    if task == func:
+        runlink = os.path.join(tempdir, 'run.%s' % task)
+        bb.utils.remove(runlink)
+        try:
+            os.symlink(runfn, runlink)
+        except OSError:
+            pass
+    return runfile
+
+
+# The code that calls a Python function once its definition is in place.
+_python_call = """
+{function}(d)
+"""
+logformatter = bb.msg.BBLogFormatter("%(levelname)s: %(message)s")
+
+
+def exec_func_python(func, d, runfile, cwd=None):
+    """Run the Python metadata function ``func``, as ``func(d)``, in the metadata's namespace.
+
+    ``runfile`` (if not None) receives the function and the Python
+    functions it calls, for reading after the fact.
+    """
+    code = _python_call.format(function=func)
+    if runfile:
+        bb.utils.mkdirhier(os.path.dirname(runfile))
+        with open(runfile, 'w') as script:
+            bb.data.emit_func_python(func, script, d)
+
     olddir = None
-    if rundir:
+    if cwd:
         try:
             olddir = os.getcwd()
-        except OSError:
-            olddir = None
-        os.chdir(rundir)
+        except OSError as e:
+            bb.warn("%s: Cannot get cwd: %s" % (func, e))
+        os.chdir(cwd)
+
+    bb.debug(2, "Executing python function %s" % func)
+    captured = None
     try:
-        bb._runtime.exec_python_func(func, d)
+        text = "def %s(d):\n%s" % (func, d.getVar(func, False))
+        filename = d.getVarFlag(func, "filename", False) or "<%s>" % func
+        lineno = int(d.getVarFlag(func, "lineno", False) or 1)
+        # Defines the function in the metadata's global namespace (the
+        # running rbake session's, when there is one).
+        bb.methodpool.insert_method(func, text, filename, lineno - 1)
+
+        if verboseStdoutLogging:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            saved_streams = (sys.stdout, sys.stderr)
+            captured = sys.stdout = sys.stderr = io.StringIO()
+        compiled = bb.utils.better_compile(code, func, "exec_func_python() autogenerated")
+        bb.utils.better_exec(compiled, {"d": d}, code, "exec_func_python() autogenerated")
     finally:
-        if olddir:
+        if captured is not None:
+            sys.stdout, sys.stderr = saved_streams
+            logger.plain("%s" % captured.getvalue())
+            captured.close()
+        # What the function printed comes before any later log message.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        bb.debug(2, "Python function %s finished" % func)
+
+        if cwd and olddir:
             try:
                 os.chdir(olddir)
             except OSError as e:
                 bb.warn("%s: Cannot restore cwd %s: %s" % (func, olddir, e))
-
-
-def exec_task(fn, task, d, profile=False):
-    raise NotImplementedError("rbake: bb.build.exec_task (running task %s) is not supported yet" % task)
-
-
-def shell_trap_code():
-    """Preamble for generated shell scripts: stop at the first error and say where."""
-    return r'''#!/bin/sh
-
-rbake_exit_handler() {
-    status=$?
-    if [ "$status" != 0 ]; then
-        echo "WARNING: exit code $status from a shell command."
-    fi
-    exit $status
-}
-trap 'rbake_exit_handler' 0
-set -e
-'''
-
-
-# --- stamps ----------------------------------------------------------------
-
-def _siggen():
-    import bb.parse
-    siggen = getattr(bb.parse, 'siggen', None)
-    if siggen is None:
-        raise NotImplementedError("rbake: stamps need bb.parse.siggen, which is not set up")
-    return siggen
-
-
-def _cleanmasks(taskname, mcfn):
-    mask = _siggen().stampcleanmask_mcfn(taskname, mcfn)
-    if not mask:
-        return []
-    base = taskname.replace("_setscene", "")
-    return [mask, mask.replace(base, base + "_setscene")]
-
-
-def _kept_stamp(name):
-    # signature data and taint files survive a stamp clean
-    return "sigdata" in name or "sigbasedata" in name or name.endswith('.taint')
-
-
-def clean_stamp_mcfn(task, mcfn):
-    for mask in _cleanmasks(task, mcfn):
-        for name in glob.glob(mask):
-            if not _kept_stamp(name):
-                os.unlink(name)
-
-
-def clean_stamp(task, d):
-    clean_stamp_mcfn(task, d.getVar('BB_FILENAME'))
-
-
-def make_stamp_mcfn(task, mcfn):
-    raise NotImplementedError("rbake: bb.build.make_stamp_mcfn is not supported yet")
-
-
-def make_stamp(task, d):
-    raise NotImplementedError("rbake: bb.build.make_stamp is not supported yet")
-
-
-def find_stale_stamps(task, mcfn):
-    siggen = _siggen()
-    current = (siggen.stampfile_mcfn(task, mcfn),
-               siggen.stampfile_mcfn(task + "_setscene", mcfn))
-    stale = []
-    for mask in _cleanmasks(task, mcfn):
-        for name in glob.glob(mask):
-            if _kept_stamp(name) or name in current:
-                continue
-            stale.append(name)
-    return stale
-
-
-def write_taint(task, d):
-    """Make ``task`` (and what depends on it) rerun by tainting its hash."""
-    _siggen().invalidate_task(task, d.getVar('BB_FILENAME'))
 
 
 # --- the task table ----------------------------------------------------------
@@ -358,3 +384,14 @@ def tasksbetween(task_start, task_end, d):
 
     walk(task_start, [])
     return found
+
+
+# --- what lives in the private modules --------------------------------------
+
+from bb._build_shell import (  # noqa: E402,F401
+    create_progress_handler, exec_func_shell, shell_trap_code)
+from bb._build_task import exec_task, _exec_task, _task_data  # noqa: E402,F401
+from bb._build_stamps import (  # noqa: E402,F401
+    cached_mtime_noerror, clean_stamp, clean_stamp_mcfn, del_stamp, find_stale_stamps,
+    make_stamp, make_stamp_mcfn, reset_cache, stampfile, write_taint)
+from bb._build_worker import run_worker_task  # noqa: E402,F401

@@ -222,8 +222,13 @@ def exported_vars(d):
 
 
 def _shell_dependencies(name, d):
-    import bb.codeparser
-    found = bb.codeparser.ShellParser(name, logger).parse_shell(d.getVar(name))
+    """The commands the shell function ``name`` runs, plus its ``vardeps``.
+
+    rbake's shell parser is on its Rust side; bb._shell_commands finds the
+    commands the same way from Python.
+    """
+    from bb._shell_commands import shell_commands
+    found = shell_commands(d.getVar(name) or "")
     return found | set((d.getVarFlag(name, "vardeps") or "").split())
 
 

@@ -45,8 +45,16 @@ def _runtime():
 
 
 def fire(event, d):
-    """Deliver ``event`` to the registered class handlers (and the UI)."""
-    return _runtime().fire(event, d)
+    """Deliver ``event`` to the registered class handlers, then to ``worker_fire`` if set.
+
+    In a task worker ``worker_fire`` carries the event out of the process
+    (see bb.build.run_worker_task). Log records fired by LogHandler skip
+    the class handlers, as in BitBake.
+    """
+    if not isinstance(event, logging.LogRecord):
+        _runtime().fire(event, d)
+    if worker_fire:
+        worker_fire(event, d)
 
 
 def fire_class_handlers(event, d):
