@@ -129,6 +129,13 @@ def make_git(root):
     run(["git", "commit", "-q", "-m", "side"], repo, env)
     run(["git", "checkout", "-q", "main"], repo, env)
 
+    # A mirror tarball of the repository, named as the fetcher names the
+    # tarball of git://example.invalid/repo.git.
+    bare = os.path.join(root, "bare.git")
+    run(["git", "clone", "-q", "--mirror", repo, bare], root, env)
+    os.makedirs(os.path.join(root, "gitmirror"))
+    run(["tar", "-czf", os.path.join(root, "gitmirror", "git2_example.invalid.repo.git.tar.gz"), "."], bare, env)
+
     def rev(name):
         return subprocess.run(["git", "rev-parse", name], cwd=repo, capture_output=True, text=True,
                               check=True).stdout.strip()

@@ -143,9 +143,19 @@ def git_cases(repo, revs):
     add("git no network https", ["git://127.0.0.1/nothing.git;protocol=https;branch=main"],
         vars={"SRCREV": revs["new"], "BB_NO_NETWORK": "1"})
     add("git checkstatus", [url], ["checkstatus"], vars={"SRCREV": revs["new"]})
-    add("git premirror tarball", ["git://example.invalid/repo.git;protocol=https;branch=main"],
+    add("git premirror missing", ["git://example.invalid/repo.git;protocol=https;branch=main"],
         vars={"SRCREV": revs["new"], "BB_NO_NETWORK": "1",
               "PREMIRRORS": "git://.*/.* file://@FIXTURES@/nothing/"})
+    add("git premirror tarball", ["git://example.invalid/repo.git;protocol=https;branch=main"],
+        vars={"SRCREV": revs["old"], "BB_NO_NETWORK": "1",
+              "PREMIRRORS": "git://.*/.* file://@FIXTURES@/gitmirror/"}, checkouts=["git"])
+    add("git shallow", [url], vars={"SRCREV": revs["new"], "BB_GIT_SHALLOW": "1"}, checkouts=["git"])
+    add("git shallow depth 2 no tarball", [url], vars={"SRCREV": revs["new"], "BB_GIT_SHALLOW": "1",
+                                                      "BB_GIT_SHALLOW_DEPTH": "2",
+                                                      "BB_GENERATE_SHALLOW_TARBALLS": "0"}, checkouts=["git"])
+    add("git floating branch unseen", [url], ["init"], vars={"SRCREV": "main"})
+    add("git floating branch", [url], vars={"SRCREV": "main", "__BBSRCREV_SEEN": "1"}, checkouts=["git"])
+    add("git floating tag-like ref", [url], ["init"], vars={"SRCREV": "nosuchbranch", "__BBSRCREV_SEEN": "1"})
     return cases
 
 

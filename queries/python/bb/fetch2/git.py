@@ -1,7 +1,8 @@
 """The git:// fetcher of rbake's bb.fetch2 (also the base of gitsm, gitannex and gomodgit).
 
-URL interpretation and fixed revisions only: cloning, ls-remote and
-unpacking are not implemented yet.
+This module interprets the URL (protocol, branch, revision, clone
+directory, mirror tarball names); cloning, unpacking and ls-remote are in
+_gitops.py, _gitunpack.py and _gitshallow.py.
 """
 
 import collections
@@ -11,7 +12,8 @@ import re
 import shlex
 
 import bb
-from bb.fetch2 import FetchError, FetchMethod, ParameterError, mark_recipe_nocache
+from bb.fetch2 import FetchError, FetchMethod, ParameterError
+from bb.fetch2._gitops import GitOperations, GitProgressHandler  # noqa: F401
 from bb.fetch2.wget import _gomod_module
 
 git_hash_re = re.compile(r'^[0-9a-f]{40,64}$')
@@ -34,7 +36,7 @@ def _depth(value, what):
     return depth
 
 
-class Git(FetchMethod):
+class Git(GitOperations, FetchMethod):
     def init(self, d):
         pass
 
@@ -174,12 +176,6 @@ class Git(FetchMethod):
 
     def _revision_key(self, ud, d, name):
         return "git:" + ud.host + slash_re.sub(".", ud.path) + ud.unresolvedrev
-
-    def _latest_revision(self, ud, d, name):
-        if not d.getVar("__BBSRCREV_SEEN"):
-            raise FetchError("Recipe uses a floating tag/branch '%s' for repo '%s' without a fixed SRCREV yet doesn't call bb.fetch2.get_srcrev() (use SRCPV in PV for OE)." % (ud.unresolvedrev, ud.host + ud.path))
-        mark_recipe_nocache(d)
-        self._network_revision(ud, "the revision of '%s' in %s%s" % (ud.unresolvedrev, ud.host, ud.path))
 
     def _build_revision(self, ud, d, name):
         return ud.revision
