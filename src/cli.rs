@@ -65,6 +65,61 @@ pub enum Command {
     /// Explain the differences between two signature files, like
     /// bitbake-diffsigs.
     Diffsigs(DiffsigsArgs),
+    /// Run the tasks targets need whose stamps are not current, like
+    /// `bitbake TARGET`.
+    Build(BuildArgs),
+    /// The worker that runs tasks for `rbake build` (internal).
+    #[command(name = "__worker", hide = true)]
+    Worker,
+}
+
+/// `rbake build`, with BitBake's spellings of its options.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    /// Run the task even if its stamp is current, and taint it so that
+    /// what depends on it runs too.
+    #[arg(short = 'f', long)]
+    pub force: bool,
+    /// Invalidate this task's stamp in each target, then run the default
+    /// task (BitBake's --clear-stamp).
+    #[arg(short = 'C', long = "clear-stamp", value_name = "TASK")]
+    pub clear_stamp: Option<String>,
+    /// Go on after a failure with every task that does not depend on it.
+    #[arg(short = 'k', long = "continue")]
+    pub keep_going: bool,
+    /// Do not run anything: print the plan, as `rbake plan` does.
+    #[arg(short = 'n', long = "dry-run")]
+    pub dry_run: bool,
+    /// Run at most N tasks at once (default: BB_NUMBER_THREADS, else the
+    /// number of cores).
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Do not use shared state: run every task for real.
+    #[arg(long = "no-setscene")]
+    pub no_setscene: bool,
+    /// Run only the setscene tasks.
+    #[arg(long = "setscene-only")]
+    pub setscene_only: bool,
+    /// Skip the setscene tasks, and the real tasks they would cover.
+    #[arg(long = "skip-setscene")]
+    pub skip_setscene: bool,
+    /// A configuration file to read before the others (BitBake's -r).
+    #[arg(short = 'r', value_name = "FILE")]
+    pub read: Vec<PathBuf>,
+    /// A configuration file to read after bitbake.conf (BitBake's -R).
+    #[arg(short = 'R', value_name = "FILE")]
+    pub postread: Vec<PathBuf>,
+    /// Print every task's output as it runs, not only failures.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// More debugging output (repeatable).
+    #[arg(short = 'D', long = "debug", action = clap::ArgAction::Count)]
+    pub debug: u8,
+    /// Less output: only warnings, errors and the summary (repeat for less).
+    #[arg(short = 'q', long, action = clap::ArgAction::Count)]
+    pub quiet: u8,
 }
 
 #[derive(Debug, Args)]
@@ -85,7 +140,7 @@ pub struct DiffsigsArgs {
 }
 
 /// Targets and the options that choose their tasks, as BitBake takes them.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct TargetArgs {
     /// Recipes or provided names, `world`, `mc:NAME:TARGET`, or
     /// `TARGET:do_task`.

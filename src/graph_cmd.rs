@@ -32,7 +32,7 @@ pub fn report_messages(messages: &[Message]) -> bool {
 }
 
 /// The plan for the targets, after its messages are printed.
-fn plan_for<'w>(
+pub fn plan_for<'w>(
     workspace: &'w Workspace,
     targets: &TargetArgs,
     allow_incomplete: bool,

@@ -1,5 +1,6 @@
 //! The `rbake` command line.
 
+mod build;
 mod cli;
 mod diffsigs_cmd;
 mod dump_cmd;
@@ -41,6 +42,8 @@ fn main() -> ExitCode {
         cli::Command::ShowLayers => show_cmd::show_layers(&cli.global),
         cli::Command::Sigs(args) => sigs_cmd::run(&cli.global, &args),
         cli::Command::Diffsigs(args) => diffsigs_cmd::run(&args),
+        cli::Command::Build(args) => build::run(&cli.global, &args),
+        cli::Command::Worker => return build::worker::run(&cli.global),
     };
     // A failed command has already said why.
     outcome.unwrap_or(ExitCode::FAILURE)

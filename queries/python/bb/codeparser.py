@@ -504,9 +504,14 @@ def python_deps(code, lineno=0, filename="<string>", name=None, flush=False):
 # Shell code
 # ---------------------------------------------------------------------------
 
+class ShellSyntaxError(Exception):
+    """Shell code that rbake's parser cannot read."""
+
+
 class ShellParser():
-    """Finds the commands a shell function runs; not implemented in this module
-    (rbake parses shell code on its Rust side)."""
+    """Finds the commands a shell function runs, with rbake's parser (on its
+    Rust side, reached through ``_rbake``; without it, in plain Python tests,
+    a scanner that knows the common cases)."""
 
     def __init__(self, name, log):
         self.funcdefs = set()
@@ -518,5 +523,18 @@ class ShellParser():
         self.unhandled_template = "while parsing %s, unable to handle non-literal command '%%s'" % name
 
     def parse_shell(self, value):
-        raise NotImplementedError("rbake: bb.codeparser.ShellParser cannot parse shell code (%s); "
-                                  "shell dependencies are found by rbake's Rust side" % self._name)
+        """The commands ``value`` runs, less the functions it defines."""
+        try:
+            import _rbake
+        except ImportError:
+            _rbake = None
+        if _rbake is not None:
+            try:
+                self.execs = set(_rbake.shell_execs(value))
+            except ValueError as exc:
+                raise ShellSyntaxError("%s: %s" % (self._name, exc))
+        else:
+            from bb._shell_commands import shell_commands
+            self.execs = shell_commands(value)
+        self.allexecs = set(self.execs)
+        return self.execs

@@ -305,6 +305,20 @@ pub fn entry_by_fn<'db>(
     entries.entries.iter().find(|entry| entry.variant == variant)
 }
 
+/// The finalised datastore with BitBake file name `fn_name`, as a task
+/// runs against it.
+pub fn variant_by_fn<'db>(
+    db: &'db dyn Db,
+    invocation: Invocation,
+    fn_name: &str,
+) -> Option<&'db crate::recipe::Variant> {
+    let (mc, variant, path) = split_virtual_fn(fn_name);
+    let recipe = RecipeId::new(db, PathBuf::from(path));
+    let mc = Multiconfig::new(db, mc.to_owned());
+    let parsed = mc_parse(db, invocation, recipe, mc);
+    parsed.variants.iter().find(|found| found.name == variant && found.skipped.is_none())
+}
+
 /// BitBake's warning for each layer whose BBFILE_PATTERN matched no
 /// recipe that was parsed (skipped recipes and appends count, unless a
 /// layer that did match covers them), unless its

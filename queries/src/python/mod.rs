@@ -18,6 +18,7 @@ mod session;
 mod siggen;
 mod slot;
 mod stage;
+mod task;
 
 pub use codeparser::{module_functions, python_code_deps, CodeDeps, ModuleFunction};
 pub use datasmart::DataSmart;
@@ -28,3 +29,4 @@ pub use siggen::{dropped_dependencies, DependencyEdge, RecipeFacts};
 pub(crate) use slot::PythonSlot;
 pub use slot::{evaluator_for, make_session};
 pub(crate) use stage::{PythonStage, StepFailure};
+pub use task::{fork_task, TaskLaunch};

@@ -35,10 +35,20 @@ fn deltask(d: &Bound<'_, DataSmart>, task: &str) {
     d.state.delete_task(task, &prov);
 }
 
+/// `_rbake.shell_execs(code)`: the commands shell code runs, found by
+/// rbake's pysh-faithful parser (`bb.codeparser.ShellParser.parse_shell`).
+#[pyfunction]
+fn shell_execs(code: &str) -> PyResult<Vec<String>> {
+    crate::signature::shell_execs(code)
+        .map(|execs| execs.into_iter().collect())
+        .map_err(pyo3::exceptions::PyValueError::new_err)
+}
+
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<DataSmart>()?;
     module.add_function(wrap_pyfunction!(log, module)?)?;
     module.add_function(wrap_pyfunction!(addtask, module)?)?;
     module.add_function(wrap_pyfunction!(deltask, module)?)?;
+    module.add_function(wrap_pyfunction!(shell_execs, module)?)?;
     Ok(())
 }

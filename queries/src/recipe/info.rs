@@ -56,13 +56,13 @@ pub struct TaskInfo {
     /// Tasks of the same recipe that run first (`addtask ... after`).
     pub parents: Vec<String>,
     /// `depends`, `rdepends`, `deptask`, `rdeptask`, `recrdeptask`,
-    /// `recideptask`, `mcdepends`, `noexec`, `nostamp`, `fakeroot` and
-    /// `umask`, for those the task sets.
+    /// `recideptask`, `mcdepends`, `noexec`, `nostamp`, `fakeroot`,
+    /// `umask` and `stamp-extra-info`, for those the task sets.
     pub flags: BTreeMap<String, String>,
 }
 
 /// The task flags BitBake records per task for the runqueue.
-const GRAPH_FLAGS: [&str; 11] = [
+const GRAPH_FLAGS: [&str; 12] = [
     "mcdepends",
     "depends",
     "rdepends",
@@ -74,6 +74,7 @@ const GRAPH_FLAGS: [&str; 11] = [
     "fakeroot",
     "noexec",
     "umask",
+    "stamp-extra-info",
 ];
 
 impl TaskInfo {

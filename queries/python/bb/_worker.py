@@ -1,0 +1,66 @@
+"""The forked child that runs one task for rbake's worker.
+
+rbake's worker process keeps the parsed recipes and their Python sessions;
+for each task it calls ``fork_task``, which forks. The parent gets the
+child's process id back at once. The child becomes the leader of a new
+process group (so that the whole task can be stopped at once), restores the
+default signal dispositions, runs the task through ``bb.build`` and leaves
+with ``os._exit``, never returning into the worker.
+
+The child's events and important messages go to a duplicate of the
+worker's standard output, which rbake reads; the task's own output goes to
+its log.
+"""
+
+import os
+import signal
+import sys
+import traceback
+
+
+def fork_task(fn, task, d, taskhash, unihash):
+    """Fork a child that runs ``task`` of ``fn`` with datastore ``d``;
+    return the child's process id."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            # The child has already done it, or has already exited.
+            pass
+        return pid
+    status = 1
+    try:
+        status = _run_child(fn, task, d, taskhash, unihash)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
+
+
+def _run_child(fn, task, d, taskhash, unihash):
+    os.setpgid(0, 0)
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGHUP, signal.SIGCHLD):
+        signal.signal(number, signal.SIG_DFL)
+    # The worker's standard output carries messages to rbake: the task
+    # gets its own duplicate for events, and standard error in its place.
+    event_fd = os.dup(1)
+    os.dup2(2, 1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+
+    import bb
+    import logging
+    # Messages are no longer collected for the parse that made this
+    # datastore: the task's log and the event stream take them.
+    if bb.rbake_log_handler is not None:
+        logging.getLogger("BitBake").removeHandler(bb.rbake_log_handler)
+    import bb.build
+    return bb.build.run_worker_task(fn, task, d, taskhash, unihash, event_fd=event_fd)

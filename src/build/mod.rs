@@ -1,0 +1,332 @@
+//! `rbake build`: plan, sign, and run the tasks whose stamps are not
+//! current, as `bitbake TARGET` does.
+//!
+//! The steps: take the build directory's lock and stop tasks an earlier,
+//! killed run left behind; plan; taint forced tasks (`-f`, `-C`); compute
+//! every taskhash; then hand the tasks to the dispatcher, which runs them
+//! through the worker process, and print knotty's summary.
+
+mod dispatch;
+mod events;
+mod lock;
+mod scheduler;
+mod stamps;
+mod ui;
+pub mod worker;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use rbake_queries::datastore::DataStore;
+use rbake_queries::plan::cache::entry_by_fn;
+use rbake_queries::plan::Plan;
+use rbake_queries::python::evaluator_for;
+use rbake_queries::signature::{taskhash, TaskId};
+
+use crate::cli::{BuildArgs, GlobalArgs, PlanArgs};
+use crate::graph_cmd::{plan_for, run_plan};
+use crate::workspace::{process_env, Failed, Workspace};
+use dispatch::{dispatch, BuildTask, DispatchOptions, Outcome};
+use lock::{BuildLock, RunningRecord};
+use scheduler::{priorities, SchedTask};
+use stamps::{write_taint, StampNaming, StampSite};
+use ui::{Console, Verbosity};
+use worker::WorkerHandle;
+
+pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
+    let global = GlobalArgs {
+        topdir: global.topdir.clone(),
+        read: global.read.iter().chain(&args.read).cloned().collect(),
+        postread: global.postread.iter().chain(&args.postread).cloned().collect(),
+    };
+    let mut targets = args.targets.clone();
+    if args.clear_stamp.is_some() {
+        // -C TASK invalidates TASK, then builds the default task.
+        targets.task = None;
+    }
+    if args.dry_run {
+        let plan_args = PlanArgs { targets, json: false, hashes: false, timings_edit: None };
+        return run_plan(&global, &plan_args);
+    }
+    let workspace = Workspace::open(&global, process_env())?;
+    let config = &workspace.checked_config()?.state;
+    let mut python = evaluator_for(config);
+    let mut setting = |name: &str| -> String {
+        let value = config.datastore.get_var_with(name, true, &mut *python);
+        value.ok().flatten().unwrap_or_default()
+    };
+    let topdir = PathBuf::from(setting("TOPDIR"));
+    let topdir = if topdir.as_os_str().is_empty() {
+        workspace.invocation.cwd(&workspace.db).clone()
+    } else {
+        topdir
+    };
+    let naming = StampNaming::for_handler(&setting("BB_SIGNATURE_HANDLER"));
+    let scheduler_name = setting("BB_SCHEDULER");
+    let threads = setting("BB_NUMBER_THREADS");
+    let jobs = args.jobs.or_else(|| threads.trim().parse().ok());
+    let jobs =
+        jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let log_lines: usize = setting("BBINCLUDELOGS_LINES").trim().parse().unwrap_or(0);
+    drop(python);
+
+    let _lock = BuildLock::acquire(&topdir).map_err(|error| {
+        eprintln!("ERROR: cannot lock {}: {error}", topdir.display());
+        Failed
+    })?;
+    let record = RunningRecord::new(&topdir);
+    record.stop_orphans();
+
+    let (outcome, errors, request) = plan_for(&workspace, &targets, false);
+    let Some(plan) = outcome.plan.clone() else { return Err(Failed) };
+    if errors {
+        return Err(Failed);
+    }
+    let verbosity = match (args.quiet, args.verbose) {
+        (0, false) => Verbosity::Normal,
+        (0, true) => Verbosity::Verbose,
+        _ => Verbosity::Quiet,
+    };
+    let mut console = Console::new(verbosity, plan.tasks.len());
+    let forced = forced_tasks(&workspace, &plan, args);
+    for (index, task) in forced {
+        let Some(path) = stamp_site(&workspace, &plan, index).taint_path() else { continue };
+        console.note(&format!(
+            "Tainting hash to force rebuild of task {}, {task}",
+            plan.tasks[index].fn_name
+        ));
+        if let Err(error) = write_taint(&path) {
+            console.error(&format!("Cannot write {}: {error}", path.display()));
+            return Err(Failed);
+        }
+    }
+
+    let db = &workspace.db;
+    let mut tasks = Vec::with_capacity(plan.tasks.len());
+    for (index, planned) in plan.tasks.iter().enumerate() {
+        let id = TaskId::new(db, planned.fn_name.clone(), planned.task.clone());
+        let Some(hash) = taskhash(db, workspace.invocation, request, id).clone() else {
+            console
+                .error(&format!("No taskhash for {}: the signature handler failed", planned.tid));
+            return Err(Failed);
+        };
+        let mut stamp = stamp_site(&workspace, &plan, index);
+        stamp.hash = hash.clone();
+        let info =
+            entry_by_fn(db, workspace.invocation, &planned.fn_name).map(|entry| entry.info.clone());
+        let flag = |name: &str| {
+            info.as_ref()
+                .and_then(|info| info.task(&planned.task))
+                .and_then(|task| task.flag(name))
+                .is_some_and(is_set)
+        };
+        tasks.push(BuildTask {
+            tid: planned.tid.clone(),
+            fn_name: planned.fn_name.clone(),
+            task: planned.task.clone(),
+            pf: info
+                .as_ref()
+                .map(|info| recipe_pf(&info.pn, &info.pe, &info.pv, &info.pr))
+                .unwrap_or_else(|| planned.pn.clone()),
+            depends: planned.depends.clone(),
+            noexec: flag("noexec"),
+            nostamp: flag("nostamp"),
+            stamp,
+            taskhash: hash.clone(),
+            unihash: hash,
+        });
+    }
+    let sched: Vec<SchedTask> = tasks
+        .iter()
+        .map(|task| SchedTask {
+            fn_name: task.fn_name.clone(),
+            task: task.task.clone(),
+            depends: task.depends.clone(),
+        })
+        .collect();
+    let rank = priorities(scheduler_name.trim(), &sched).map_err(|error| {
+        console.error(&error);
+        Failed
+    })?;
+    let number_threads = number_threads(config, &tasks);
+
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in
+        [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP]
+    {
+        let _ = signal_hook::flag::register(signal, interrupted.clone());
+    }
+    let mut worker = WorkerHandle::start(&global).map_err(|error| {
+        console.error(&format!("Cannot start the worker: {error}"));
+        Failed
+    })?;
+    let options = DispatchOptions {
+        jobs,
+        keep_going: args.keep_going,
+        naming,
+        rank,
+        number_threads,
+        interrupted,
+    };
+    console.note("Executing Tasks");
+    let outcome = dispatch(&tasks, &options, &mut worker, &mut console, record);
+    worker.finish();
+    Ok(summarise(&tasks, &outcome, &mut console, log_lines))
+}
+
+/// The tasks `-f` or `-C` invalidates: each target's task (its `-c` task,
+/// or the `-C` task), by plan index, with the task name.
+fn forced_tasks(workspace: &Workspace, plan: &Plan, args: &BuildArgs) -> Vec<(usize, String)> {
+    let task_name = match (&args.clear_stamp, args.force) {
+        (Some(task), _) => task.clone(),
+        (None, true) => args.targets.task.clone().unwrap_or_else(|| "build".to_owned()),
+        (None, false) => return Vec::new(),
+    };
+    let task_name =
+        if task_name.starts_with("do_") { task_name } else { format!("do_{task_name}") };
+    let db = &workspace.db;
+    let wanted: HashSet<&str> = args
+        .targets
+        .targets
+        .iter()
+        .map(|target| target.split(':').next().unwrap_or(target))
+        .collect();
+    let mut forced = Vec::new();
+    for (index, task) in plan.tasks.iter().enumerate() {
+        if task.task != task_name {
+            continue;
+        }
+        let Some(entry) = entry_by_fn(db, workspace.invocation, &task.fn_name) else { continue };
+        let provides = entry.info.all_provides();
+        if wanted.contains(entry.info.pn.as_str())
+            || provides.iter().any(|name| wanted.contains(name))
+        {
+            forced.push((index, task_name.clone()));
+        }
+    }
+    forced
+}
+
+/// Where the plan's task `index` keeps its stamp (without its hash).
+fn stamp_site(workspace: &Workspace, plan: &Plan, index: usize) -> StampSite {
+    let planned = &plan.tasks[index];
+    let info = entry_by_fn(&workspace.db, workspace.invocation, &planned.fn_name)
+        .map(|entry| entry.info.clone());
+    let base = info.as_ref().map(|info| info.stamp.clone()).unwrap_or_default();
+    let extra = info
+        .as_ref()
+        .and_then(|info| info.task(&planned.task))
+        .and_then(|task| task.flag("stamp-extra-info"))
+        .unwrap_or_default()
+        .to_owned();
+    StampSite { base, task: planned.task.clone(), extra, hash: String::new() }
+}
+
+/// BitBake's PF: `PN-[PE_]PV-PR`.
+fn recipe_pf(pn: &str, pe: &str, pv: &str, pr: &str) -> String {
+    if pe.is_empty() {
+        format!("{pn}-{pv}-{pr}")
+    } else {
+        format!("{pn}-{pe}_{pv}-{pr}")
+    }
+}
+
+/// Whether a flag's value turns the flag on (BitBake checks the flag is
+/// set and not empty).
+fn is_set(value: &str) -> bool {
+    !value.is_empty()
+}
+
+/// The configuration's `number_threads` flag of each task name that has
+/// one.
+fn number_threads(
+    config: &rbake_queries::eval::ParseState,
+    tasks: &[BuildTask],
+) -> HashMap<String, usize> {
+    let datastore: &DataStore = &config.datastore;
+    let names: HashSet<&str> = tasks.iter().map(|task| task.task.as_str()).collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let value = datastore.get_var_flag(name, "number_threads", true).ok().flatten()?;
+            Some((name.to_owned(), value.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// Prints the failures with their logs and knotty's summary; the exit
+/// code.
+fn summarise(
+    tasks: &[BuildTask],
+    outcome: &Outcome,
+    console: &mut Console,
+    log_lines: usize,
+) -> ExitCode {
+    console.clear();
+    for (index, log) in &outcome.failed {
+        let Some(log) = log else { continue };
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        let shown = if log_lines == 0 { 20 } else { log_lines };
+        let start = lines.len().saturating_sub(shown);
+        println!("ERROR: Logfile of failure stored in: {log}");
+        println!("Log data follows:");
+        for line in &lines[start..] {
+            println!("| {line}");
+        }
+        let _ = &tasks[*index];
+    }
+    let failed = outcome.failed.len();
+    if failed > 0 {
+        println!(
+            "NOTE: Tasks Summary: Attempted {} tasks of which {} didn't need to be rerun and {failed} failed.",
+            outcome.completed + failed,
+            outcome.skipped
+        );
+    } else {
+        println!(
+            "NOTE: Tasks Summary: Attempted {} tasks of which {} didn't need to be rerun and all succeeded.",
+            outcome.completed, outcome.skipped
+        );
+    }
+    let mut summary = String::new();
+    if failed > 0 {
+        let plural = if failed == 1 { "task" } else { "tasks" };
+        summary.push_str(&format!("\nSummary: {failed} {plural} failed:"));
+        for (index, log) in &outcome.failed {
+            summary.push_str(&format!("\n  {}", tasks[*index].tid));
+            if let Some(log) = log {
+                summary.push_str(&format!("\n    log: {log}"));
+            }
+        }
+    }
+    if console.warnings > 0 {
+        let (verb, plural) = if console.warnings == 1 { ("was", "") } else { ("were", "s") };
+        summary.push_str(&format!(
+            "\nSummary: There {verb} {} WARNING message{plural}.",
+            console.warnings
+        ));
+    }
+    let failing = failed > 0 || outcome.interrupted;
+    if failing && console.errors > 0 {
+        let (verb, plural) = if console.errors == 1 { ("was", "") } else { ("were", "s") };
+        summary.push_str(&format!(
+            "\nSummary: There {verb} {} ERROR message{plural}, returning a non-zero exit code.",
+            console.errors
+        ));
+    }
+    if !summary.is_empty() {
+        println!("{summary}");
+    }
+    if outcome.interrupted {
+        println!("Execution was interrupted, returning a non-zero exit code.");
+    }
+    if failing {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,120 @@
+//! The build's console, like BitBake's knotty: on a terminal, a progress
+//! bar with the running tasks under it and messages scrolling above; on
+//! anything else, plain lines.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// How much the build prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Warnings, errors and the summary.
+    Quiet,
+    /// Also every task started and finished.
+    Normal,
+    /// Also what tasks log at note level.
+    Verbose,
+}
+
+/// The console of one build.
+pub struct Console {
+    verbosity: Verbosity,
+    live: Option<Live>,
+    pub warnings: usize,
+    pub errors: usize,
+}
+
+struct Live {
+    multi: MultiProgress,
+    overall: ProgressBar,
+    running: Vec<(String, ProgressBar)>,
+}
+
+impl Console {
+    /// A console that draws live progress only when standard output is a
+    /// terminal.
+    pub fn new(verbosity: Verbosity, total: usize) -> Console {
+        let live = std::io::stdout().is_terminal().then(|| {
+            let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout());
+            let style = ProgressStyle::with_template("Running tasks ({pos} of {len}) {wide_bar}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let overall = multi.add(ProgressBar::new(total as u64).with_style(style));
+            Live { multi, overall, running: Vec::new() }
+        });
+        Console { verbosity, live, warnings: 0, errors: 0 }
+    }
+
+    /// Prints a line above the live display (or as a plain line).
+    pub fn line(&self, text: &str) {
+        match &self.live {
+            Some(live) => {
+                let _ = live.multi.println(text);
+            }
+            None => println!("{text}"),
+        }
+    }
+
+    pub fn note(&self, text: &str) {
+        if self.verbosity >= Verbosity::Normal {
+            self.line(&format!("NOTE: {text}"));
+        }
+    }
+
+    /// A note that only `-v` shows.
+    pub fn verbose(&self, text: &str) {
+        if self.verbosity >= Verbosity::Verbose {
+            self.line(&format!("NOTE: {text}"));
+        }
+    }
+
+    pub fn warning(&mut self, text: &str) {
+        self.warnings += 1;
+        self.line(&format!("WARNING: {text}"));
+    }
+
+    pub fn error(&mut self, text: &str) {
+        self.errors += 1;
+        self.line(&format!("ERROR: {text}"));
+    }
+
+    /// A task has started running.
+    pub fn started(&mut self, label: &str) {
+        if let Some(live) = &mut self.live {
+            let spinner = live.multi.add(ProgressBar::new_spinner());
+            spinner.set_message(label.to_owned());
+            spinner.enable_steady_tick(Duration::from_millis(250));
+            live.running.push((label.to_owned(), spinner));
+        }
+    }
+
+    /// A task has finished, or was found not to need running.
+    pub fn finished(&mut self, label: Option<&str>) {
+        if let Some(live) = &mut self.live {
+            live.overall.inc(1);
+            if let Some(label) = label {
+                if let Some(at) = live.running.iter().position(|(known, _)| known == label) {
+                    let (_, spinner) = live.running.remove(at);
+                    spinner.finish_and_clear();
+                    live.multi.remove(&spinner);
+                }
+            }
+        }
+    }
+
+    /// Removes the live display, before the summary.
+    pub fn clear(&mut self) {
+        if let Some(live) = self.live.take() {
+            for (_, spinner) in live.running {
+                spinner.finish_and_clear();
+            }
+            live.overall.finish_and_clear();
+            let _ = live.multi.clear();
+        }
+    }
+
+    pub fn verbosity(&self) -> Verbosity {
+        self.verbosity
+    }
+}
