@@ -1,9 +1,13 @@
 """Source URL handling (rbake's own implementation of BitBake's bb.fetch2 API).
 
-rbake uses this module while parsing: SRC_URI decoding, the URI class,
-fixed source revisions, local file lookup through FILESPATH and the
-``file-checksums`` list.  Nothing here touches the network; downloading,
-unpacking and resolving floating revisions are not implemented yet.
+Parsing uses SRC_URI decoding, the URI class, source revisions, local
+file lookup through FILESPATH and the ``file-checksums`` list; the fetch
+and unpack tasks use ``Fetch(urls, d).download()`` and ``.unpack(dir)``.
+This module holds the URL helpers and the network policy; the exceptions
+are in _errors.py, command running in _run.py, checksums in _checksums.py,
+the fetch driver in _fetch.py, mirrors in _mirrors.py and unpacking in
+_unpack.py.  The file, http(s) and git fetchers download for real; the
+other fetchers interpret their URLs only.
 """
 
 import collections

@@ -19,8 +19,7 @@ import bb
 import bb.progress
 import bb.utils
 from bb.fetch2 import (
-    FetchError, LocalModificationsError, RebaseError, UnpackError, check_network_access,
-    logger, mark_recipe_nocache, runfetchcmd, trusted_network,
+    FetchError, check_network_access, logger, mark_recipe_nocache, runfetchcmd, trusted_network,
 )
 
 _C_LOCALE = {'LANG': 'C'}
