@@ -224,11 +224,16 @@ def exported_vars(d):
 def _shell_dependencies(name, d):
     """The commands the shell function ``name`` runs, plus its ``vardeps``.
 
-    rbake's shell parser is on its Rust side; bb._shell_commands finds the
-    commands the same way from Python.
+    The commands come from bb.codeparser.ShellParser, as in BitBake; where
+    that cannot parse shell code, from bb._shell_commands.
     """
-    from bb._shell_commands import shell_commands
-    found = shell_commands(d.getVar(name) or "")
+    import bb.codeparser
+    text = d.getVar(name) or ""
+    try:
+        found = bb.codeparser.ShellParser(name, logger).parse_shell(text)
+    except NotImplementedError:
+        from bb._shell_commands import shell_commands
+        found = shell_commands(text)
     return found | set((d.getVarFlag(name, "vardeps") or "").split())
 
 
