@@ -1,2 +1,0 @@
-# The demo's append: one more word for the hello recipe.
-HELLO_FLAGS:append = " --twice"
