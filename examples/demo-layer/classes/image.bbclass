@@ -134,6 +134,6 @@ python do_image_complete_setscene() {
     sstate_setscene(d)
 }
 
-addtask rootfs before do_build
+addtask rootfs
 addtask image_complete after do_rootfs before do_build
 addtask do_image_complete_setscene

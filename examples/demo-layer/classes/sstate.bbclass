@@ -103,7 +103,7 @@ def sstate_create_archive(ss, d):
     without name or time stamp). Both files are written under temporary
     names and renamed; the siginfo first, so that an archive never
     exists without the siginfo that describes it. An archive that exists
-    already is kept.
+    already is kept, unless it does not match its siginfo.
     """
     import json
     import subprocess
@@ -111,8 +111,11 @@ def sstate_create_archive(ss, d):
     archive = ss['archive']
     siginfo = archive + '.siginfo'
     if os.path.exists(archive) and os.path.exists(siginfo):
-        bb.note("Shared state archive %s exists already" % os.path.basename(archive))
-        return
+        problem = sstate_archive_problem(ss)
+        if not problem:
+            bb.note("Shared state archive %s exists already" % os.path.basename(archive))
+            return
+        bb.warn("%s: replacing it" % problem)
 
     tar = ['tar'] + d.getVar('SSTATE_TAR_OPTIONS').split() + ['-cf', '-']
     for name, indir, _ in ss['dirs']:
@@ -203,32 +206,34 @@ python sstate_task_postfunc() {
     sstate_install(ss, [indir for _, indir, _ in ss['dirs']], d)
 }
 
-def sstate_verify_archive(ss, d):
-    """Check the archive against its siginfo (hashes, sha256) and gzip's own check."""
+def sstate_archive_problem(ss):
+    """What is wrong with the task's archive, checked against its siginfo
+    (task, unihash, sha256) and by gzip's own check; None if nothing."""
     import json
     import subprocess
 
     archive = ss['archive']
     name = os.path.basename(archive)
     if not os.path.exists(archive):
-        bb.fatal("No shared state archive for %s: %s does not exist" % (ss['task'], archive))
+        return "No shared state archive for %s: %s does not exist" % (ss['task'], archive)
     try:
         with open(archive + '.siginfo') as f:
             info = json.load(f)
     except (OSError, ValueError) as e:
-        bb.fatal("The shared state archive %s has no readable siginfo: %s" % (name, e))
+        return "The shared state archive %s has no readable siginfo: %s" % (name, e)
     if info.get('unihash') != ss['unihash'] or info.get('task') != ss['task']:
-        bb.fatal("The siginfo of %s is for %s %s, not for %s %s"
-                 % (name, info.get('task'), info.get('unihash'), ss['task'], ss['unihash']))
+        return ("The siginfo of %s is for %s %s, not for %s %s"
+                % (name, info.get('task'), info.get('unihash'), ss['task'], ss['unihash']))
     sha256 = sstate_sha256(archive)
     if sha256 != info.get('sha256'):
-        bb.fatal("The shared state archive %s is corrupted: its sha256 is %s, its siginfo says %s"
-                 % (name, sha256, info.get('sha256')))
+        return ("The shared state archive %s is corrupted: its sha256 is %s, its siginfo says %s"
+                % (name, sha256, info.get('sha256')))
     test = subprocess.run(['gzip', '-t', archive], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
     if test.returncode != 0:
-        bb.fatal("The shared state archive %s is corrupted: gzip -t says: %s"
-                 % (name, test.stdout.strip()))
+        return ("The shared state archive %s is corrupted: gzip -t says: %s"
+                % (name, test.stdout.strip()))
+    return None
 
 def sstate_setscene(d):
     """Restore the running setscene task's archive into its output dirs.
@@ -243,7 +248,9 @@ def sstate_setscene(d):
     import tempfile
 
     ss = sstate_state_fromvars(d)
-    sstate_verify_archive(ss, d)
+    problem = sstate_archive_problem(ss)
+    if problem:
+        bb.fatal(problem)
     workdir = d.getVar('WORKDIR')
     bb.utils.mkdirhier(workdir)
     tmpdir = tempfile.mkdtemp(prefix='sstate-install-%s.' % ss['task'][3:], dir=workdir)
