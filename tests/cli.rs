@@ -33,28 +33,54 @@ fn the_example_layer_checks_clean() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("0 errors, 0 warnings"));
 }
 
-/// The main job: the demo build's plan for `hello` builds `greeting`
-/// first (hello's do_configure has `[deptask] = "do_install"`).
+/// The main job: the demo build's plan for `hello` builds and stages
+/// `libgreet` first: hello DEPENDS on it, and do_configure has
+/// `[deptask] = "do_populate_sysroot"`.
 #[test]
-fn the_demo_build_plans_hello_after_greeting() {
+fn the_demo_build_plans_hello_after_libgreets_sysroot() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = rbake(&["--topdir", "examples/demo-build", "plan", "hello"], root, &[]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let tasks: Vec<&str> = stdout.lines().filter_map(|line| line.strip_prefix("  ")).collect();
-    assert_eq!(
-        tasks,
-        [
-            "greeting:do_configure",
-            "greeting:do_compile",
-            "greeting:do_install",
-            "hello:do_configure",
-            "hello:do_compile",
-            "hello:do_install",
-            "hello:do_report",
-            "hello:do_build",
-        ]
+    // Each task with the number of its batch.
+    let mut batch = 0;
+    let mut tasks: Vec<(&str, usize)> = Vec::new();
+    for line in stdout.lines() {
+        if line.starts_with("batch ") {
+            batch += 1;
+        } else if let Some(task) = line.strip_prefix("  ") {
+            tasks.push((task, batch));
+        }
+    }
+    let batch_of = |name: &str| {
+        tasks.iter().find(|(task, _)| *task == name).map(|(_, batch)| *batch).unwrap_or_else(|| {
+            panic!("{name} is not in the plan:\n{stdout}");
+        })
+    };
+    let mut names: Vec<&str> = tasks.iter().map(|(task, _)| *task).collect();
+    names.sort_unstable();
+    let mut expected = Vec::new();
+    for recipe in ["hello", "libgreet"] {
+        for task in ["fetch", "unpack", "patch", "configure", "compile", "install"] {
+            expected.push(format!("{recipe}:do_{task}"));
+        }
+    }
+    expected.extend(
+        ["libgreet:do_populate_sysroot", "hello:do_package", "hello:do_populate_sysroot"]
+            .map(String::from),
     );
+    expected.push("hello:do_build".to_owned());
+    expected.sort_unstable();
+    assert_eq!(names, expected, "{stdout}");
+
+    assert!(batch_of("libgreet:do_populate_sysroot") < batch_of("hello:do_configure"));
+    assert!(batch_of("libgreet:do_install") < batch_of("libgreet:do_populate_sysroot"));
+    let chain = ["fetch", "unpack", "patch", "configure", "compile", "install", "package", "build"];
+    for pair in chain.windows(2) {
+        let (before, after) = (format!("hello:do_{}", pair[0]), format!("hello:do_{}", pair[1]));
+        assert!(batch_of(&before) < batch_of(&after), "{before} runs before {after}:\n{stdout}");
+    }
+    assert_eq!(batch_of("hello:do_build"), batch, "do_build is the last batch:\n{stdout}");
 }
 
 #[test]
