@@ -35,3 +35,13 @@ fn bb_event_fetch_siggen_agree_with_bitbake() {
 fn bb_codeparser_agrees_with_bitbake() {
     run_differential("test_codeparser.py");
 }
+
+#[test]
+fn bb_fetch2_downloads_and_unpacks_as_bitbake_does() {
+    run_differential("test_fetch_exec.py");
+}
+
+#[test]
+fn bb_build_runs_tasks_as_bitbake_does() {
+    run_differential("test_build_exec.py");
+}

@@ -46,6 +46,11 @@ pub struct DispatchOptions {
     pub number_threads: HashMap<String, usize>,
     /// Set by SIGINT / SIGTERM.
     pub interrupted: Arc<AtomicBool>,
+    /// Tasks a setscene task covered: skipped like current ones.
+    pub covered: Vec<bool>,
+    /// Whether these are setscene tasks, whose failure only means the real
+    /// task runs.
+    pub setscene: bool,
 }
 
 /// What happened, for the summary.
@@ -70,7 +75,7 @@ enum State {
     Blocked,
 }
 
-struct Dispatcher<'a> {
+struct Dispatcher<'a, 'r> {
     tasks: &'a [BuildTask],
     options: &'a DispatchOptions,
     dependents: Vec<Vec<usize>>,
@@ -80,7 +85,7 @@ struct Dispatcher<'a> {
     running: HashMap<usize, Option<u32>>,
     outcome: Outcome,
     stopping: bool,
-    record: RunningRecord,
+    record: &'r mut RunningRecord,
     /// Each running task's log file, once its start event has named it.
     logs: HashMap<usize, String>,
 }
@@ -91,7 +96,7 @@ pub fn dispatch(
     options: &DispatchOptions,
     worker: &mut WorkerHandle,
     console: &mut Console,
-    record: RunningRecord,
+    record: &mut RunningRecord,
 ) -> Outcome {
     let mut dependents = vec![Vec::new(); tasks.len()];
     for (index, task) in tasks.iter().enumerate() {
@@ -121,7 +126,7 @@ pub fn dispatch(
     dispatcher.outcome
 }
 
-impl Dispatcher<'_> {
+impl Dispatcher<'_, '_> {
     fn run(&mut self, worker: &mut WorkerHandle, console: &mut Console) {
         let mut terminated_at: Option<Instant> = None;
         loop {
@@ -177,7 +182,13 @@ impl Dispatcher<'_> {
         let task = &self.tasks[index];
         let number = self.outcome.completed + self.running.len() + self.outcome.failed.len() + 1;
         let total = self.tasks.len();
-        if self.is_current(index) {
+        if self.options.covered.get(index).copied().unwrap_or(false) {
+            console.verbose(&format!("Task {} is covered by shared state", task.tid));
+            self.outcome.skipped += 1;
+            self.succeed(index, console);
+            return;
+        }
+        if !self.options.setscene && stamp_current(self.tasks, index, self.options.naming, false) {
             console.verbose(&format!("Task {} is current, not rerunning", task.tid));
             self.outcome.skipped += 1;
             self.succeed(index, console);
@@ -197,7 +208,8 @@ impl Dispatcher<'_> {
             self.succeed(index, console);
             return;
         }
-        console.note(&format!("Running task {number} of {total} ({})", task.tid));
+        let kind = if self.options.setscene { "setscene task" } else { "task" };
+        console.note(&format!("Running {kind} {number} of {total} ({})", task.tid));
         let order = TaskOrder {
             id: index,
             fn_name: task.fn_name.clone(),
@@ -212,33 +224,6 @@ impl Dispatcher<'_> {
             console.error(&format!("Cannot reach the worker: {error}"));
             self.fail(index, None, console);
         }
-    }
-
-    /// BitBake's stamp check: the stamp for the current hash exists, the
-    /// task is not `nostamp`, and no stamp of a task of the same recipe
-    /// that it depends on is newer.
-    fn is_current(&self, index: usize) -> bool {
-        let task = &self.tasks[index];
-        let naming = self.options.naming;
-        let Some(stamp) = task.stamp.path(naming) else { return false };
-        let Some(own) = timestamp(&stamp) else { return false };
-        if task.nostamp {
-            return false;
-        }
-        for &dep in &task.depends {
-            let dep = &self.tasks[dep];
-            let dep_time = dep.stamp.path(naming).and_then(|path| timestamp(&path));
-            let setscene_time = dep.stamp.setscene_path(naming).and_then(|path| timestamp(&path));
-            if let Some(setscene) = setscene_time {
-                if dep_time.is_none_or(|time| setscene > time) {
-                    continue;
-                }
-            }
-            if dep.fn_name == task.fn_name && dep_time.is_none_or(|time| own < time) {
-                return false;
-            }
-        }
-        true
     }
 
     fn receive(&mut self, message: &Value, console: &mut Console) {
@@ -333,4 +318,42 @@ impl Dispatcher<'_> {
             let _ = killpg(Pid::from_raw(*pid as i32), signal);
         }
     }
+}
+
+/// BitBake's stamp check: the stamp for the current hash exists, the task
+/// is not `nostamp`, and no stamp of a task of the same recipe that it
+/// depends on is missing or newer (with `recurse`, those tasks must be
+/// current too).
+pub fn stamp_current(
+    tasks: &[BuildTask],
+    index: usize,
+    naming: StampNaming,
+    recurse: bool,
+) -> bool {
+    let task = &tasks[index];
+    let Some(stamp) = task.stamp.path(naming) else { return false };
+    let Some(own) = timestamp(&stamp) else { return false };
+    if task.nostamp {
+        return false;
+    }
+    for &dep_index in &task.depends {
+        let dep = &tasks[dep_index];
+        let dep_time = dep.stamp.path(naming).and_then(|path| timestamp(&path));
+        let setscene_time = dep.stamp.setscene_path(naming).and_then(|path| timestamp(&path));
+        if let Some(setscene) = setscene_time {
+            if dep_time.is_none_or(|time| setscene > time) {
+                continue;
+            }
+        }
+        if dep.fn_name != task.fn_name {
+            continue;
+        }
+        if dep_time.is_none_or(|time| own < time) {
+            return false;
+        }
+        if recurse && !stamp_current(tasks, dep_index, naming, true) {
+            return false;
+        }
+    }
+    true
 }

@@ -9,7 +9,9 @@
 mod dispatch;
 mod events;
 mod lock;
+mod scene_run;
 mod scheduler;
+mod setscene;
 mod stamps;
 mod ui;
 pub mod worker;
@@ -31,7 +33,9 @@ use crate::graph_cmd::{plan_for, run_plan};
 use crate::workspace::{process_env, Failed, Workspace};
 use dispatch::{dispatch, BuildTask, DispatchOptions, Outcome};
 use lock::{BuildLock, RunningRecord};
+use scene_run::{run_setscene, SceneSetup};
 use scheduler::{priorities, SchedTask};
+use setscene::SceneOptions;
 use stamps::{write_taint, StampNaming, StampSite};
 use ui::{Console, Verbosity};
 use worker::WorkerHandle;
@@ -66,6 +70,8 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     };
     let naming = StampNaming::for_handler(&setting("BB_SIGNATURE_HANDLER"));
     let scheduler_name = setting("BB_SCHEDULER");
+    let hashcheck = setting("BB_HASHCHECK_FUNCTION").trim().to_owned();
+    let depvalid = setting("BB_SETSCENE_DEPVALID").trim().to_owned();
     let threads = setting("BB_NUMBER_THREADS");
     let jobs = args.jobs.or_else(|| threads.trim().parse().ok());
     let jobs =
@@ -77,7 +83,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         eprintln!("ERROR: cannot lock {}: {error}", topdir.display());
         Failed
     })?;
-    let record = RunningRecord::new(&topdir);
+    let mut record = RunningRecord::new(&topdir);
     record.stop_orphans();
 
     let (outcome, errors, request) = plan_for(&workspace, &targets, false);
@@ -106,6 +112,8 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
 
     let db = &workspace.db;
     let mut tasks = Vec::with_capacity(plan.tasks.len());
+    let mut is_setscene = Vec::with_capacity(plan.tasks.len());
+    let mut recipes = Vec::with_capacity(plan.tasks.len());
     for (index, planned) in plan.tasks.iter().enumerate() {
         let id = TaskId::new(db, planned.fn_name.clone(), planned.task.clone());
         let Some(hash) = taskhash(db, workspace.invocation, request, id).clone() else {
@@ -123,6 +131,11 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
                 .and_then(|task| task.flag(name))
                 .is_some_and(is_set)
         };
+        let setscene_name = format!("{}_setscene", planned.task);
+        is_setscene.push(info.as_ref().is_some_and(|info| info.task(&setscene_name).is_some()));
+        recipes.push(
+            info.as_ref().map(|info| (info.pn.clone(), info.hashfn.clone())).unwrap_or_default(),
+        );
         tasks.push(BuildTask {
             tid: planned.tid.clone(),
             fn_name: planned.fn_name.clone(),
@@ -163,16 +176,52 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         console.error(&format!("Cannot start the worker: {error}"));
         Failed
     })?;
-    let options = DispatchOptions {
+    let mut options = DispatchOptions {
         jobs,
         keep_going: args.keep_going,
         naming,
         rank,
         number_threads,
         interrupted,
+        covered: Vec::new(),
+        setscene: false,
     };
+    if !args.no_setscene {
+        let task_name = targets.task.clone().unwrap_or_else(|| "build".to_owned());
+        let targets_set = target_tasks(&workspace, &plan, &args.targets.targets, &task_name);
+        let setup = SceneSetup {
+            config,
+            hashcheck,
+            depvalid,
+            recipes,
+            options: SceneOptions {
+                targets: targets_set.into_iter().collect(),
+                force: args.force,
+                skip_setscene: args.skip_setscene,
+            },
+        };
+        let (covered, fine) = run_setscene(
+            &tasks,
+            is_setscene,
+            &setup,
+            &options,
+            &mut worker,
+            &mut console,
+            &mut record,
+        );
+        if !fine {
+            worker.finish();
+            let outcome = Outcome { interrupted: true, ..Outcome::default() };
+            return Ok(summarise(&tasks, &outcome, &mut console, log_lines));
+        }
+        options.covered = covered;
+    }
+    if args.setscene_only {
+        // Nothing real runs: every task counts as not needing to.
+        options.covered = vec![true; tasks.len()];
+    }
     console.note("Executing Tasks");
-    let outcome = dispatch(&tasks, &options, &mut worker, &mut console, record);
+    let outcome = dispatch(&tasks, &options, &mut worker, &mut console, &mut record);
     worker.finish();
     Ok(summarise(&tasks, &outcome, &mut console, log_lines))
 }
@@ -185,16 +234,23 @@ fn forced_tasks(workspace: &Workspace, plan: &Plan, args: &BuildArgs) -> Vec<(us
         (None, true) => args.targets.task.clone().unwrap_or_else(|| "build".to_owned()),
         (None, false) => return Vec::new(),
     };
-    let task_name =
-        if task_name.starts_with("do_") { task_name } else { format!("do_{task_name}") };
+    let found = target_tasks(workspace, plan, &args.targets.targets, &task_name);
+    let task_name = with_do(&task_name);
+    found.into_iter().map(|index| (index, task_name.clone())).collect()
+}
+
+/// The plan indices of the targets' `task_name` tasks.
+fn target_tasks(
+    workspace: &Workspace,
+    plan: &Plan,
+    targets: &[String],
+    task_name: &str,
+) -> Vec<usize> {
+    let task_name = with_do(task_name);
     let db = &workspace.db;
-    let wanted: HashSet<&str> = args
-        .targets
-        .targets
-        .iter()
-        .map(|target| target.split(':').next().unwrap_or(target))
-        .collect();
-    let mut forced = Vec::new();
+    let wanted: HashSet<&str> =
+        targets.iter().map(|target| target.split(':').next().unwrap_or(target)).collect();
+    let mut found = Vec::new();
     for (index, task) in plan.tasks.iter().enumerate() {
         if task.task != task_name {
             continue;
@@ -204,10 +260,19 @@ fn forced_tasks(workspace: &Workspace, plan: &Plan, args: &BuildArgs) -> Vec<(us
         if wanted.contains(entry.info.pn.as_str())
             || provides.iter().any(|name| wanted.contains(name))
         {
-            forced.push((index, task_name.clone()));
+            found.push(index);
         }
     }
-    forced
+    found
+}
+
+/// A task name with its `do_` prefix.
+fn with_do(task: &str) -> String {
+    if task.starts_with("do_") {
+        task.to_owned()
+    } else {
+        format!("do_{task}")
+    }
 }
 
 /// Where the plan's task `index` keeps its stamp (without its hash).

@@ -113,8 +113,4 @@ impl Console {
             let _ = live.multi.clear();
         }
     }
-
-    pub fn verbosity(&self) -> Verbosity {
-        self.verbosity
-    }
 }

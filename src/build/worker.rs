@@ -100,11 +100,6 @@ impl WorkerHandle {
         Ok(WorkerHandle { child, input, messages })
     }
 
-    /// The worker's process id.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Asks the worker to run a task.
     pub fn send(&mut self, order: &TaskOrder) -> std::io::Result<()> {
         let input = self.input.as_mut().ok_or(std::io::ErrorKind::BrokenPipe)?;

@@ -116,7 +116,7 @@ class _LogChannelHandler(logging.Handler):
             formatted = getattr(record, "bb_exc_formatted", None)
             if formatted:
                 message += "\n" + "".join(formatted)
-            entry = {"log": level, "message": message}
+            entry = {"log": level, "message": message, "pid": os.getpid()}
             if getattr(record, "forcelog", False):
                 entry["forcelog"] = True
             self.channel.send(entry)
@@ -138,7 +138,9 @@ def _tell_siggen(fn, task, d, taskhash, unihash):
         bb.parse.siggen = bb.siggen.init(d)
     siggen = bb.parse.siggen
     siggen.setup_datacache_from_datastore(fn, d)
-    tid = fn + ":" + task
+    # A setscene task's stamp is named after its real task's hashes.
+    real_task = task[:-len("_setscene")] if task.endswith("_setscene") else task
+    tid = fn + ":" + real_task
     if taskhash:
         siggen.taskhash[tid] = taskhash
     if unihash:

@@ -15,6 +15,7 @@ mod extra_depends;
 mod native;
 mod runtime;
 mod session;
+mod setscene;
 mod siggen;
 mod slot;
 mod stage;
@@ -25,6 +26,9 @@ pub use datasmart::DataSmart;
 pub use extra_depends::run_extra_depends;
 pub use session::{take_messages, Message, PythonSession, PythonTraceback};
 pub(crate) use session::{take_pending_outcome, PendingOutcome};
+pub use setscene::{
+    check_setscene_hashes, setscene_dependency_valid, DepvalidEntry, HashCheckEntry,
+};
 pub use siggen::{dropped_dependencies, DependencyEdge, RecipeFacts};
 pub(crate) use slot::PythonSlot;
 pub use slot::{evaluator_for, make_session};

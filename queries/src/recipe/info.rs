@@ -41,6 +41,9 @@ pub struct RecipeInfo {
     pub extra_depends: Option<String>,
     /// STAMP: where the task stamps and signature files go.
     pub stamp: String,
+    /// BB_HASHFILENAME, which the hash check function reads (BitBake's
+    /// `hashfn`).
+    pub hashfn: String,
     /// Each task's `file-checksums` flag, expanded, where not empty: the
     /// local files whose contents enter its taskhash (`path:True` or
     /// `path:False` for whether the path exists).
@@ -117,6 +120,7 @@ impl RecipeInfo {
             info.default_preference = reader.get("DEFAULT_PREFERENCE").trim().parse().unwrap_or(0);
             info.exclude_from_world = to_boolean(&reader.get("EXCLUDE_FROM_WORLD"));
             info.stamp = reader.get("STAMP");
+            info.hashfn = reader.get("BB_HASHFILENAME");
             info.inherits =
                 state.inherited.iter().map(|path| path.to_string_lossy().into_owned()).collect();
             info.depends = reader.deps("DEPENDS");

@@ -1,0 +1,184 @@
+//! The setscene phase of a build: ask the metadata's hash check which
+//! outputs exist, run the setscene tasks wave by wave as
+//! [`SceneDecisions`] chooses them, and return which real tasks are
+//! covered.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rbake_queries::eval::ParseState;
+use rbake_queries::python::{
+    check_setscene_hashes, setscene_dependency_valid, DepvalidEntry, HashCheckEntry,
+};
+
+use super::dispatch::{dispatch, stamp_current, BuildTask, DispatchOptions};
+use super::lock::RunningRecord;
+use super::setscene::{SceneDecisions, SceneFacts, SceneGraph, SceneOptions, SceneState};
+use super::stamps::{timestamp, StampSite};
+use super::ui::Console;
+use super::worker::WorkerHandle;
+
+/// What the setscene phase reads besides the tasks.
+pub struct SceneSetup<'a> {
+    pub config: &'a ParseState,
+    pub hashcheck: String,
+    pub depvalid: String,
+    /// Each task's recipe PN and BB_HASHFILENAME.
+    pub recipes: Vec<(String, String)>,
+    pub options: SceneOptions,
+}
+
+struct Facts<'a> {
+    tasks: &'a [BuildTask],
+    setscene_sites: Vec<StampSite>,
+    naming: super::stamps::StampNaming,
+    config: &'a ParseState,
+    depvalid: &'a str,
+    recipes: &'a [(String, String)],
+    failures: std::cell::RefCell<Vec<String>>,
+}
+
+impl SceneFacts for Facts<'_> {
+    fn real_stamp_current(&self, task: usize) -> bool {
+        stamp_current(self.tasks, task, self.naming, true)
+    }
+
+    fn setscene_stamp_current(&self, task: usize) -> bool {
+        let path = self.setscene_sites[task].path(self.naming);
+        path.is_some_and(|path| timestamp(&path).is_some())
+    }
+
+    fn dependency_not_needed(
+        &self,
+        task: usize,
+        dependents: &BTreeSet<usize>,
+        notneeded: &BTreeSet<usize>,
+    ) -> bool {
+        if self.depvalid.is_empty() {
+            return false;
+        }
+        let entry = |index: usize| -> DepvalidEntry {
+            let task = &self.tasks[index];
+            (
+                task.tid.clone(),
+                self.recipes[index].0.clone(),
+                task.task.clone(),
+                task.fn_name.clone(),
+            )
+        };
+        let mut taskdata: Vec<DepvalidEntry> =
+            dependents.iter().map(|&index| entry(index)).collect();
+        taskdata.push(entry(task));
+        let notneeded: Vec<String> =
+            notneeded.iter().map(|&index| self.tasks[index].tid.clone()).collect();
+        let tid = &self.tasks[task].tid;
+        match setscene_dependency_valid(self.config, self.depvalid, tid, &taskdata, &notneeded) {
+            Ok(valid) => valid,
+            Err(error) => {
+                self.failures.borrow_mut().push(format!("{}: {error}", self.depvalid));
+                false
+            }
+        }
+    }
+}
+
+/// Runs the setscene phase; returns which real tasks are covered, and
+/// whether it went well (no metadata function failed, no interrupt).
+pub fn run_setscene(
+    tasks: &[BuildTask],
+    is_setscene: Vec<bool>,
+    setup: &SceneSetup<'_>,
+    dispatch_options: &DispatchOptions,
+    worker: &mut WorkerHandle,
+    console: &mut Console,
+    record: &mut RunningRecord,
+) -> (Vec<bool>, bool) {
+    let depends: Vec<Vec<usize>> = tasks.iter().map(|task| task.depends.clone()).collect();
+    let graph = SceneGraph::new(&depends, is_setscene);
+    if graph.setscene_tasks().next().is_none() {
+        return (vec![false; tasks.len()], true);
+    }
+    let naming = dispatch_options.naming;
+    let setscene_sites: Vec<StampSite> = tasks
+        .iter()
+        .map(|task| StampSite { task: format!("{}_setscene", task.task), ..task.stamp.clone() })
+        .collect();
+    let facts = Facts {
+        tasks,
+        setscene_sites,
+        naming,
+        config: setup.config,
+        depvalid: &setup.depvalid,
+        recipes: &setup.recipes,
+        failures: Default::default(),
+    };
+    let mut available = BTreeSet::new();
+    if !setup.hashcheck.is_empty() {
+        let by_tid: HashMap<&str, usize> =
+            tasks.iter().enumerate().map(|(index, task)| (task.tid.as_str(), index)).collect();
+        let entries: Vec<HashCheckEntry> = graph
+            .setscene_tasks()
+            .filter(|&task| !facts.real_stamp_current(task) && !facts.setscene_stamp_current(task))
+            .map(|task| HashCheckEntry {
+                tid: tasks[task].tid.clone(),
+                taskhash: tasks[task].taskhash.clone(),
+                unihash: tasks[task].unihash.clone(),
+                hashfn: setup.recipes[task].1.clone(),
+            })
+            .collect();
+        if !entries.is_empty() {
+            match check_setscene_hashes(setup.config, &setup.hashcheck, &entries, true) {
+                Ok(found) => {
+                    available =
+                        found.iter().filter_map(|tid| by_tid.get(tid.as_str()).copied()).collect()
+                }
+                Err(error) => {
+                    console.error(&format!("{}: {error}", setup.hashcheck));
+                    return (vec![false; tasks.len()], false);
+                }
+            }
+        }
+    }
+    console.note("Executing SetScene Tasks");
+    let mut decisions = SceneDecisions::new(tasks.len());
+    loop {
+        let wave = decisions.next_wave(&graph, &available, &facts, &setup.options);
+        for failure in facts.failures.borrow_mut().drain(..) {
+            console.error(&failure);
+        }
+        if wave.is_empty() {
+            break;
+        }
+        let scene_tasks: Vec<BuildTask> = wave
+            .iter()
+            .map(|&index| BuildTask {
+                tid: format!("{}_setscene", tasks[index].tid),
+                task: format!("{}_setscene", tasks[index].task),
+                depends: Vec::new(),
+                stamp: facts.setscene_sites[index].clone(),
+                noexec: false,
+                nostamp: false,
+                ..tasks[index].clone()
+            })
+            .collect();
+        let options = DispatchOptions {
+            jobs: dispatch_options.jobs,
+            keep_going: true,
+            naming,
+            rank: (0..scene_tasks.len()).collect(),
+            number_threads: HashMap::new(),
+            interrupted: dispatch_options.interrupted.clone(),
+            covered: Vec::new(),
+            setscene: true,
+        };
+        let outcome = dispatch(&scene_tasks, &options, worker, console, record);
+        let failed: BTreeSet<usize> = outcome.failed.iter().map(|(at, _)| wave[*at]).collect();
+        for &index in &wave {
+            decisions.state[index] =
+                if failed.contains(&index) { SceneState::NotCovered } else { SceneState::Covered };
+        }
+        if outcome.interrupted {
+            return (vec![false; tasks.len()], false);
+        }
+    }
+    (decisions.covered_real_tasks(&graph), true)
+}
