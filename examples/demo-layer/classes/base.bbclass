@@ -161,11 +161,6 @@ do_package() {
 	mkdir -p ${D}
 	tar ${PACKAGE_TAR_OPTIONS} -C ${D} -cf ${PKGDESTWORK}/${PN}.tar .
 	gzip -9n ${PKGDESTWORK}/${PN}.tar
-	for dep in ${PKG_RDEPENDS}; do
-		if [ ! -e ${DEPLOY_DIR_PKG}/$dep.control ]; then
-			bbfatal "${PN} depends at run time on $dep, which no recipe packaged"
-		fi
-	done
 	cat > ${PKGDESTWORK}/${PN}.control <<EOF
 Package: ${PN}
 Version: ${PV}-${PR}
@@ -201,9 +196,9 @@ do_populate_sysroot() {
 
 # A recipe configures against the sysroot of everything it DEPENDS on.
 do_configure[deptask] = "do_populate_sysroot"
-# A package is written after the packages it depends on at run time (which
-# it checks). BitBake follows a recrdeptask (an image's do_rootfs) along
-# task dependencies, so this is also how do_rootfs reaches them.
+# A package is written after the packages it depends on at run time:
+# BitBake follows a recrdeptask (an image's do_rootfs) along task
+# dependencies, so this is how do_rootfs reaches them.
 do_package[rdeptask] = "do_package"
 
 addtask fetch

@@ -17,12 +17,15 @@
 # installs their files into the output dirs. The task's setscene task,
 # do_X_setscene, restores the archive into the output dirs instead.
 # BB_HASHCHECK_FUNCTION (sstate_checkhashes) tells which setscene tasks
-# have an archive. A task's installed files are listed in a manifest in
-# SSTATE_MANIFESTS, so that installing the task again first removes them.
+# have an archive, and BB_SETSCENE_DEPVALID (setscene_depvalid) which
+# restored results make others unnecessary. A task's installed files are
+# listed in a manifest in SSTATE_MANIFESTS, so that installing the task
+# again first removes them.
 
 SSTATETASKS += "do_package do_populate_sysroot"
 
 BB_HASHCHECK_FUNCTION = "sstate_checkhashes"
+BB_SETSCENE_DEPVALID = "setscene_depvalid"
 
 SSTATE_TAR_OPTIONS = "--sort=name --format=gnu --mtime=@0 --owner=0 --group=0 --numeric-owner"
 
@@ -309,6 +312,37 @@ def sstate_checkhashes(sq_data, d, siginfo=False, currentcount=0, summary=True, 
         bb.plain("Sstate summary: Wanted %d Local %d Missed %d Current %d (%d%% match, %d%% complete)"
                  % (total, len(found), missed, currentcount, match, complete))
     return found
+
+def setscene_depvalid(task, taskdependees, notneeded, d, log=None):
+    """BB_SETSCENE_DEPVALID: whether the setscene task ``task`` can be skipped.
+
+    BitBake asks once every setscene task that depends on ``task`` was
+    restored; ``taskdependees`` maps those task ids (and ``task``) to
+    [PN, task name, file name]. True: their results do not need this
+    one's; False: run it. Restored packages need no other package;
+    restored packages and sysroots need no sysroot (it only serves
+    compiling); a restored image needs nothing. Anything else is needed.
+    """
+    def logit(msg):
+        if log is not None:
+            log.append(msg)
+        else:
+            bb.debug(2, msg)
+
+    kind = taskdependees[task][1]
+    logit("Considering setscene task: %s" % taskdependees[task])
+    for dep, (pn, taskname, _) in taskdependees.items():
+        if dep == task or dep in notneeded:
+            continue
+        if taskname == 'do_image_complete':
+            continue
+        if kind == 'do_package' and taskname == 'do_package':
+            continue
+        if kind == 'do_populate_sysroot' and taskname in ('do_package', 'do_populate_sysroot'):
+            continue
+        logit("  %s is needed by %s:%s" % (kind, pn, taskname))
+        return False
+    return True
 
 python do_package_setscene() {
     sstate_setscene(d)
