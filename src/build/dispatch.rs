@@ -51,6 +51,10 @@ pub struct DispatchOptions {
     /// Whether these are setscene tasks, whose failure only means the real
     /// task runs.
     pub setscene: bool,
+    /// Tasks that run whatever their stamps say: `nostamp` tasks and all
+    /// that depend on them (BitBake taints a nostamp task's hash afresh on
+    /// every run, which changes every hash above it).
+    pub always_run: Vec<bool>,
 }
 
 /// What happened, for the summary.
@@ -188,7 +192,11 @@ impl Dispatcher<'_, '_> {
             self.succeed(index, console);
             return;
         }
-        if !self.options.setscene && stamp_current(self.tasks, index, self.options.naming, false) {
+        let always_run = self.options.always_run.get(index).copied().unwrap_or(false);
+        if !self.options.setscene
+            && !always_run
+            && stamp_current(self.tasks, index, self.options.naming, false)
+        {
             console.verbose(&format!("Task {} is current, not rerunning", task.tid));
             self.outcome.skipped += 1;
             self.succeed(index, console);
@@ -356,4 +364,21 @@ pub fn stamp_current(
         }
     }
     true
+}
+
+/// Which tasks run whatever their stamps say: `nostamp` tasks and every
+/// task that depends on one, however indirectly.
+pub fn always_run(tasks: &[BuildTask]) -> Vec<bool> {
+    let mut dependents = vec![Vec::new(); tasks.len()];
+    for (index, task) in tasks.iter().enumerate() {
+        task.depends.iter().for_each(|&dep| dependents[dep].push(index));
+    }
+    let mut marked = vec![false; tasks.len()];
+    let mut stack: Vec<usize> = (0..tasks.len()).filter(|&index| tasks[index].nostamp).collect();
+    while let Some(at) = stack.pop() {
+        if !std::mem::replace(&mut marked[at], true) {
+            stack.extend(&dependents[at]);
+        }
+    }
+    marked
 }

@@ -31,7 +31,7 @@ use rbake_queries::signature::{taskhash, TaskId};
 use crate::cli::{BuildArgs, GlobalArgs, PlanArgs};
 use crate::graph_cmd::{plan_for, run_plan};
 use crate::workspace::{process_env, Failed, Workspace};
-use dispatch::{dispatch, BuildTask, DispatchOptions, Outcome};
+use dispatch::{always_run, dispatch, BuildTask, DispatchOptions, Outcome};
 use lock::{BuildLock, RunningRecord};
 use scene_run::{run_setscene, SceneSetup};
 use scheduler::{priorities, SchedTask};
@@ -185,6 +185,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         interrupted,
         covered: Vec::new(),
         setscene: false,
+        always_run: always_run(&tasks),
     };
     if !args.no_setscene {
         let task_name = targets.task.clone().unwrap_or_else(|| "build".to_owned());

@@ -169,6 +169,7 @@ pub fn run_setscene(
             interrupted: dispatch_options.interrupted.clone(),
             covered: Vec::new(),
             setscene: true,
+            always_run: Vec::new(),
         };
         let outcome = dispatch(&scene_tasks, &options, worker, console, record);
         let failed: BTreeSet<usize> = outcome.failed.iter().map(|(at, _)| wave[*at]).collect();

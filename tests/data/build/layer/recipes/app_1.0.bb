@@ -1,0 +1,2 @@
+# An app that builds against lib.
+DEPENDS = "lib"

@@ -1,0 +1,1 @@
+# A library the app depends on.

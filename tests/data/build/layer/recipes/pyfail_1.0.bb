@@ -1,0 +1,4 @@
+# A recipe whose python task raises.
+python do_compile() {
+    raise RuntimeError("python task failed on purpose")
+}
