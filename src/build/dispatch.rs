@@ -55,6 +55,9 @@ pub struct DispatchOptions {
     /// that depend on them (BitBake taints a nostamp task's hash afresh on
     /// every run, which changes every hash above it).
     pub always_run: Vec<bool>,
+    /// For the "Running task N of M" lines: tasks counted before these,
+    /// and the total, when they are part of a larger set.
+    pub numbering: Option<(usize, usize)>,
 }
 
 /// What happened, for the summary.
@@ -184,8 +187,9 @@ impl Dispatcher<'_, '_> {
 
     fn start(&mut self, index: usize, worker: &mut WorkerHandle, console: &mut Console) {
         let task = &self.tasks[index];
-        let number = self.outcome.completed + self.running.len() + self.outcome.failed.len() + 1;
-        let total = self.tasks.len();
+        let (before, total) = self.options.numbering.unwrap_or((0, self.tasks.len()));
+        let number =
+            before + self.outcome.completed + self.running.len() + self.outcome.failed.len() + 1;
         if self.options.covered.get(index).copied().unwrap_or(false) {
             console.verbose(&format!("Task {} is covered by shared state", task.tid));
             self.outcome.skipped += 1;

@@ -186,6 +186,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         covered: Vec::new(),
         setscene: false,
         always_run: always_run(&tasks),
+        numbering: None,
     };
     if !args.no_setscene {
         let task_name = targets.task.clone().unwrap_or_else(|| "build".to_owned());

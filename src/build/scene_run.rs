@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rbake_queries::eval::ParseState;
 use rbake_queries::python::{
-    check_setscene_hashes, setscene_dependency_valid, DepvalidEntry, HashCheckEntry,
+    check_setscene_hashes, setscene_dependency_valid, take_messages, DepvalidEntry, HashCheckEntry,
 };
 
 use super::dispatch::{dispatch, stamp_current, BuildTask, DispatchOptions};
@@ -126,7 +126,9 @@ pub fn run_setscene(
             })
             .collect();
         if !entries.is_empty() {
-            match check_setscene_hashes(setup.config, &setup.hashcheck, &entries, true) {
+            let checked = check_setscene_hashes(setup.config, &setup.hashcheck, &entries, true);
+            show_messages(console);
+            match checked {
                 Ok(found) => {
                     available =
                         found.iter().filter_map(|tid| by_tid.get(tid.as_str()).copied()).collect()
@@ -140,14 +142,17 @@ pub fn run_setscene(
     }
     console.note("Executing SetScene Tasks");
     let mut decisions = SceneDecisions::new(tasks.len());
+    let setscene_total = graph.setscene_tasks().count();
     loop {
         let wave = decisions.next_wave(&graph, &available, &facts, &setup.options);
+        show_messages(console);
         for failure in facts.failures.borrow_mut().drain(..) {
             console.error(&failure);
         }
         if wave.is_empty() {
             break;
         }
+        let decided = decisions.state.iter().filter(|state| **state != SceneState::Pending).count();
         let scene_tasks: Vec<BuildTask> = wave
             .iter()
             .map(|&index| BuildTask {
@@ -170,6 +175,7 @@ pub fn run_setscene(
             covered: Vec::new(),
             setscene: true,
             always_run: Vec::new(),
+            numbering: Some((decided, setscene_total)),
         };
         let outcome = dispatch(&scene_tasks, &options, worker, console, record);
         let failed: BTreeSet<usize> = outcome.failed.iter().map(|(at, _)| wave[*at]).collect();
@@ -182,4 +188,18 @@ pub fn run_setscene(
         }
     }
     (decisions.covered_real_tasks(&graph), true)
+}
+
+/// Shows what the metadata's Python said while rbake called it (the hash
+/// check's summary, warnings).
+fn show_messages(console: &mut Console) {
+    for message in take_messages() {
+        match message.level.as_str() {
+            "plain" => console.line(&message.text),
+            "note" | "verbnote" => console.note(&message.text),
+            "warn" => console.warning(&message.text),
+            "error" | "fatal" => console.error(&message.text),
+            _ => {}
+        }
+    }
 }
