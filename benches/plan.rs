@@ -63,7 +63,7 @@ fn bench_plan(c: &mut Criterion) {
     group.bench_function("replan_after_depends_edit", |b| {
         b.iter(|| {
             iteration += 1;
-            let extra = if iteration % 2 == 0 { "" } else { added.as_str() };
+            let extra = if iteration.is_multiple_of(2) { "" } else { added.as_str() };
             Files::update(
                 &mut db,
                 &recipe,

@@ -207,26 +207,27 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed
         let document = json!({ "tasks": tasks, "batches": batches });
         outln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
     } else {
-        for (number, batch) in plan.batches.iter().enumerate() {
-            let plural = if batch.len() == 1 { "" } else { "s" };
-            outln!(out, "batch {} ({} task{plural})", number + 1, batch.len());
-            for &index in batch {
-                let task = &plan.tasks[index];
-                outln!(out, "  {}:{}", task.pn_with_mc(), task.task);
-            }
-        }
-        let recipes = plan.pn_buildlist().len();
-        eprintln!(
-            "{} tasks of {recipes} recipes, in {} batches",
-            plan.tasks.len(),
-            plan.batches.len()
-        );
+        print_batches(&mut out, plan);
     }
     drop(out);
     if let Some(path) = &args.timings_edit {
         time_edit(&mut workspace, args, path);
     }
     Ok(if errors { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Prints the plan's batches, and a count of them on standard error.
+pub fn print_batches(out: &mut Output, plan: &Plan) {
+    for (number, batch) in plan.batches.iter().enumerate() {
+        let plural = if batch.len() == 1 { "" } else { "s" };
+        outln!(out, "batch {} ({} task{plural})", number + 1, batch.len());
+        for &index in batch {
+            let task = &plan.tasks[index];
+            outln!(out, "  {}:{}", task.pn_with_mc(), task.task);
+        }
+    }
+    let recipes = plan.pn_buildlist().len();
+    eprintln!("{} tasks of {recipes} recipes, in {} batches", plan.tasks.len(), plan.batches.len());
 }
 
 /// For benchmarks: appends a line to the recipe's `do_install` in the

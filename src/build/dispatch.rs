@@ -58,6 +58,8 @@ pub struct DispatchOptions {
     /// For the "Running task N of M" lines: tasks counted before these,
     /// and the total, when they are part of a larger set.
     pub numbering: Option<(usize, usize)>,
+    /// `-n`: go through the motions; run nothing and write no stamp.
+    pub dry_run: bool,
 }
 
 /// What happened, for the summary.
@@ -208,7 +210,7 @@ impl Dispatcher<'_, '_> {
         }
         if task.noexec {
             console.note(&format!("Running noexec task {number} of {total} ({})", task.tid));
-            if !task.nostamp {
+            if !task.nostamp && !self.options.dry_run {
                 if let Some(path) = task.stamp.path(self.options.naming) {
                     if let Err(error) = write_stamp(&path) {
                         console.error(&format!("Cannot write {}: {error}", path.display()));
@@ -222,6 +224,10 @@ impl Dispatcher<'_, '_> {
         }
         let kind = if self.options.setscene { "setscene task" } else { "task" };
         console.note(&format!("Running {kind} {number} of {total} ({})", task.tid));
+        if self.options.dry_run {
+            self.succeed(index, console);
+            return;
+        }
         let order = TaskOrder {
             id: index,
             fn_name: task.fn_name.clone(),

@@ -28,8 +28,9 @@ use rbake_queries::plan::Plan;
 use rbake_queries::python::evaluator_for;
 use rbake_queries::signature::{taskhash, TaskId};
 
-use crate::cli::{BuildArgs, GlobalArgs, PlanArgs};
-use crate::graph_cmd::{plan_for, run_plan};
+use crate::cli::{BuildArgs, GlobalArgs};
+use crate::graph_cmd::{plan_for, print_batches};
+use crate::output::Output;
 use crate::workspace::{process_env, Failed, Workspace};
 use dispatch::{always_run, dispatch, BuildTask, DispatchOptions, Outcome};
 use lock::{BuildLock, RunningRecord};
@@ -50,10 +51,6 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     if args.clear_stamp.is_some() {
         // -C TASK invalidates TASK, then builds the default task.
         targets.task = None;
-    }
-    if args.dry_run {
-        let plan_args = PlanArgs { targets, json: false, hashes: false, timings_edit: None };
-        return run_plan(&global, &plan_args);
     }
     let workspace = Workspace::open(&global, process_env())?;
     let config = &workspace.checked_config()?.state;
@@ -96,9 +93,13 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         (0, true) => Verbosity::Verbose,
         _ => Verbosity::Quiet,
     };
+    if args.dry_run {
+        // The plan first, as `rbake plan` prints it; then the motions.
+        print_batches(&mut Output::new(), &plan);
+    }
     let mut console = Console::new(verbosity, plan.tasks.len());
     let forced = forced_tasks(&workspace, &plan, args);
-    for (index, task) in forced {
+    for (index, task) in forced.into_iter().filter(|_| !args.dry_run) {
         let Some(path) = stamp_site(&workspace, &plan, index).taint_path() else { continue };
         console.note(&format!(
             "Tainting hash to force rebuild of task {}, {task}",
@@ -187,6 +188,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         setscene: false,
         always_run: always_run(&tasks),
         numbering: None,
+        dry_run: args.dry_run,
     };
     if !args.no_setscene {
         let task_name = targets.task.clone().unwrap_or_else(|| "build".to_owned());

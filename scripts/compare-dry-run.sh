@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Compares what `rbake build -n` and the real `bitbake -n` would run on a
+# build directory with a partly filled SSTATE_DIR (local check, not CI: it
+# needs a BitBake tree made by scripts/bitbake-graph.sh --prepare).
+#
+# Usage: compare-dry-run.sh BITBAKE_TREE BUILD_DIR TARGET...
+# 1. `bitbake -n -DD TARGET...` with an empty SSTATE_DIR lists, in its debug
+#    output, every shared-state file OE-Core's sstate_checkhashes looked for.
+# 2. Every other one of those files (sorted) is created, empty.
+# 3. `bitbake -n` and `rbake build -n` then run against that SSTATE_DIR, and
+#    the script compares their "Sstate summary" lines and the sets of
+#    setscene and real tasks each would run.
+# SSTATE_DIR is BUILD_DIR/sstate-dry-run (passed with a postread file).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+[ $# -ge 3 ] || { sed -n '/^# Usage:/p' "$0" | sed 's/^# //' >&2; exit 2; }
+tree="$(cd "$1" && pwd)"
+build="$(cd "$2" && pwd)"
+shift 2
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin rbake
+path="/usr/bin:/bin"
+[ -d "$build/standins" ] && path="$build/standins:$path"
+run_env=(env -i HOME="$HOME" LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 PATH="$path:$tree/bin")
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/rbake-dry-run.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+sstate="$build/sstate-dry-run"
+rm -rf "$sstate"
+mkdir -p "$sstate"
+printf 'SSTATE_DIR = "%s"\n' "$sstate" > "$scratch/sstate.conf"
+
+(cd "$build" && "${run_env[@]}" bitbake -R "$scratch/sstate.conf" -n -DD "$@" > "$scratch/probe.log" 2>&1) || true
+grep -o "SState: Looked for but didn't find file [^ ]*" "$scratch/probe.log" | awk '{print $NF}' | sort -u > "$scratch/wanted"
+awk 'NR % 2 == 1' "$scratch/wanted" | while read -r file; do mkdir -p "$(dirname "$file")"; : > "$file"; done
+echo "shared-state files looked for: $(wc -l < "$scratch/wanted"); created: $(find "$sstate" -type f | wc -l)"
+
+(cd "$build" && "${run_env[@]}" bitbake -R "$scratch/sstate.conf" -n "$@" > "$scratch/bitbake.log" 2>&1) || true
+(cd "$scratch" && "${run_env[@]}" "$root/target/release/rbake" --topdir "$build" build -R "$scratch/sstate.conf" -n "$@" \
+  > "$scratch/rbake.log" 2>&1) || true
+
+python3 - "$scratch/bitbake.log" "$scratch/rbake.log" <<'PY'
+import re, sys
+def read(path):
+    text = open(path, encoding="utf-8", errors="replace").read()
+    setscene = set(re.findall(r"Running setscene task \d+ of \d+ \((\S+)\)", text))
+    real = set(re.findall(r"Running (?:noexec )?task \d+ of \d+ \((\S+)\)", text))
+    summary = re.findall(r"Sstate summary: .*", text)
+    return setscene, real, summary[-1] if summary else "(no summary)"
+b_scene, b_real, b_summary = read(sys.argv[1])
+r_scene, r_real, r_summary = read(sys.argv[2])
+print("BitBake: %s; %d setscene tasks, %d real tasks" % (b_summary, len(b_scene), len(b_real)))
+print("rbake:   %s; %d setscene tasks, %d real tasks" % (r_summary, len(r_scene), len(r_real)))
+same = b_scene == r_scene and b_real == r_real and b_summary == r_summary
+for name, b, r in (("setscene", b_scene, r_scene), ("real", b_real, r_real)):
+    for tid in sorted(b - r)[:10]:
+        print("  %s only in BitBake: %s" % (name, tid))
+    for tid in sorted(r - b)[:10]:
+        print("  %s only in rbake: %s" % (name, tid))
+print("identical" if same else "DIFFERENT")
+sys.exit(0 if same else 1)
+PY
