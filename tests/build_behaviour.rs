@@ -220,3 +220,20 @@ fn lockfiles_keep_tasks_apart() {
         events.iter().map(|(_, what)| what.split(' ').nth(1).unwrap_or_default()).collect();
     assert_eq!(kinds, vec!["start", "end", "start", "end"], "{events:?}");
 }
+
+#[test]
+fn a_task_that_crashes_fails_alone_and_leaks_nothing() {
+    let dir = BuildDir::new("crash");
+    let output = dir.rbake(&["-k", "crashing", "isolated"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    assert!(stdout.contains("crashing_1.0.bb:do_compile) failed with exit code '139'"), "{stdout}");
+    assert!(stdout.contains("Summary: 1 task failed:"), "{stdout}");
+    // do_compile of `isolated` changed a global and the working directory
+    // in its own process; do_install saw neither.
+    let results = dir.take_results();
+    let install = results.iter().find(|line| line.starts_with("isolated install in "));
+    let install =
+        install.unwrap_or_else(|| panic!("do_install did not run: {results:?}\n{stdout}"));
+    assert!(install.ends_with("/tmp/work/isolated-1.0-r0/build"), "{install}");
+}

@@ -46,7 +46,10 @@ def fork_task(fn, task, d, taskhash, unihash):
 
 def _run_child(fn, task, d, taskhash, unihash):
     os.setpgid(0, 0)
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGHUP, signal.SIGCHLD):
+    # The worker's handlers (Rust's for faults among them) do not belong
+    # to the task.
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGHUP, signal.SIGCHLD,
+                   signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL):
         signal.signal(number, signal.SIG_DFL)
     # The worker's standard output carries messages to rbake: the task
     # gets its own duplicate for events, and standard error in its place.
