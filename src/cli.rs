@@ -105,6 +105,10 @@ pub struct BuildArgs {
     /// Skip the setscene tasks, and the real tasks they would cover.
     #[arg(long = "skip-setscene")]
     pub skip_setscene: bool,
+    /// Run the tasks of this one recipe file, without its dependencies
+    /// on other recipes (BitBake's --buildfile).
+    #[arg(short = 'b', long = "buildfile", value_name = "FILE")]
+    pub buildfile: Option<PathBuf>,
     /// A configuration file to read before the others (BitBake's -r).
     #[arg(short = 'r', value_name = "FILE")]
     pub read: Vec<PathBuf>,
@@ -144,7 +148,6 @@ pub struct DiffsigsArgs {
 pub struct TargetArgs {
     /// Recipes or provided names, `world`, `mc:NAME:TARGET`, or
     /// `TARGET:do_task`.
-    #[arg(required = true)]
     pub targets: Vec<String>,
     /// The task to run for each target (default: BB_DEFAULT_TASK).
     #[arg(short = 'c', long = "cmd", value_name = "TASK")]
@@ -164,6 +167,17 @@ pub struct TargetArgs {
 }
 
 impl TargetArgs {
+    /// Says so, as BitBake does, when no target was given.
+    pub fn check_given(&self) -> Result<(), crate::workspace::Failed> {
+        if self.targets.is_empty() {
+            eprintln!(
+                "Nothing to do.  Use 'rbake build world' to build everything, or run 'rbake --help' for usage information."
+            );
+            return Err(crate::workspace::Failed);
+        }
+        Ok(())
+    }
+
     /// The plan request these arguments make.
     pub fn request<'db>(
         &self,

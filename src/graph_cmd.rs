@@ -73,6 +73,7 @@ pub fn report_parse_failures(workspace: &Workspace) {
 }
 
 pub fn run_graph(global: &GlobalArgs, args: &GraphArgs) -> Result<ExitCode, Failed> {
+    args.targets.check_given()?;
     let workspace = Workspace::open(global, process_env())?;
     workspace.checked_config()?;
     let (outcome, errors, _) = plan_for(&workspace, &args.targets, true);
@@ -157,6 +158,7 @@ fn graph_json(plan: &Plan) -> serde_json::Value {
 }
 
 pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed> {
+    args.targets.check_given()?;
     let mut workspace = Workspace::open(global, process_env())?;
     workspace.checked_config()?;
     let (outcome, errors, request) = plan_for(&workspace, &args.targets, false);

@@ -18,6 +18,7 @@ pub fn run(global: &GlobalArgs, args: &SigsArgs) -> Result<ExitCode, Failed> {
     let workspace = Workspace::open(global, process_env())?;
     workspace.checked_config()?;
     let db = &workspace.db;
+    args.targets.check_given()?;
     let targets = &args.targets;
     let request = targets.request(db, false);
     let outcome = plan(db, workspace.invocation, request);

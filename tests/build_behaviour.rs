@@ -237,3 +237,18 @@ fn a_task_that_crashes_fails_alone_and_leaks_nothing() {
         install.unwrap_or_else(|| panic!("do_install did not run: {results:?}\n{stdout}"));
     assert!(install.ends_with("/tmp/work/isolated-1.0-r0/build"), "{install}");
 }
+
+#[test]
+fn buildfile_runs_one_recipe_without_its_dependencies() {
+    let dir = BuildDir::new("buildfile");
+    let recipe = root().join("tests/data/build/layer/recipes/app_1.0.bb");
+    dir.build(&["-b", &recipe.to_string_lossy()]);
+    assert_eq!(
+        dir.take_results(),
+        vec!["app fetch", "app compile", "app install", "app populate_sysroot"]
+    );
+    let output = dir.rbake(&["-b", "no-such-recipe"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Unable to find any recipe file matching"), "{stderr}");
+}

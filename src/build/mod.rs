@@ -6,6 +6,7 @@
 //! every taskhash; then hand the tasks to the dispatcher, which runs them
 //! through the worker process, and print knotty's summary.
 
+mod buildfile;
 mod dispatch;
 mod events;
 mod lock;
@@ -76,6 +77,18 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     let log_lines: usize = setting("BBINCLUDELOGS_LINES").trim().parse().unwrap_or(0);
     drop(python);
 
+    let mut buildfile_recipe = None;
+    if let Some(file) = &args.buildfile {
+        let (fn_name, pn) = buildfile::find_recipe(&workspace, file).map_err(|error| {
+            eprintln!("ERROR: {error}");
+            Failed
+        })?;
+        targets.targets = vec![pn];
+        buildfile_recipe = Some(fn_name);
+    } else {
+        targets.check_given()?;
+    }
+
     let _lock = BuildLock::acquire(&topdir).map_err(|error| {
         eprintln!("ERROR: cannot lock {}: {error}", topdir.display());
         Failed
@@ -84,9 +97,16 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     record.stop_orphans();
 
     let (outcome, errors, request) = plan_for(&workspace, &targets, false);
-    let Some(plan) = outcome.plan.clone() else { return Err(Failed) };
+    let Some(mut plan) = outcome.plan.clone() else { return Err(Failed) };
     if errors {
         return Err(Failed);
+    }
+    if let Some(fn_name) = &buildfile_recipe {
+        let task = with_do(targets.task.as_deref().unwrap_or("build"));
+        plan = buildfile::restrict(&plan, fn_name, &task).map_err(|error| {
+            eprintln!("ERROR: {error}");
+            Failed
+        })?;
     }
     let verbosity = match (args.quiet, args.verbose) {
         (0, false) => Verbosity::Normal,
@@ -98,7 +118,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         print_batches(&mut Output::new(), &plan);
     }
     let mut console = Console::new(verbosity, plan.tasks.len());
-    let forced = forced_tasks(&workspace, &plan, args);
+    let forced = forced_tasks(&workspace, &plan, args, &targets.targets);
     for (index, task) in forced.into_iter().filter(|_| !args.dry_run) {
         let Some(path) = stamp_site(&workspace, &plan, index).taint_path() else { continue };
         console.note(&format!(
@@ -192,7 +212,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     };
     if !args.no_setscene {
         let task_name = targets.task.clone().unwrap_or_else(|| "build".to_owned());
-        let targets_set = target_tasks(&workspace, &plan, &args.targets.targets, &task_name);
+        let targets_set = target_tasks(&workspace, &plan, &targets.targets, &task_name);
         let setup = SceneSetup {
             config,
             hashcheck,
@@ -232,13 +252,18 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
 
 /// The tasks `-f` or `-C` invalidates: each target's task (its `-c` task,
 /// or the `-C` task), by plan index, with the task name.
-fn forced_tasks(workspace: &Workspace, plan: &Plan, args: &BuildArgs) -> Vec<(usize, String)> {
+fn forced_tasks(
+    workspace: &Workspace,
+    plan: &Plan,
+    args: &BuildArgs,
+    targets: &[String],
+) -> Vec<(usize, String)> {
     let task_name = match (&args.clear_stamp, args.force) {
         (Some(task), _) => task.clone(),
         (None, true) => args.targets.task.clone().unwrap_or_else(|| "build".to_owned()),
         (None, false) => return Vec::new(),
     };
-    let found = target_tasks(workspace, plan, &args.targets.targets, &task_name);
+    let found = target_tasks(workspace, plan, targets, &task_name);
     let task_name = with_do(&task_name);
     found.into_iter().map(|index| (index, task_name.clone())).collect()
 }
