@@ -252,3 +252,28 @@ fn buildfile_runs_one_recipe_without_its_dependencies() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("Unable to find any recipe file matching"), "{stderr}");
 }
+
+#[test]
+fn fakeroot_tasks_run_under_pseudo_or_fail_saying_it_is_missing() {
+    let pseudo_installed =
+        ["/usr/bin/pseudo", "/bin/pseudo"].iter().any(|path| Path::new(path).exists());
+    assert!(
+        pseudo_installed,
+        "pseudo is not installed (Debian's `pseudo` package; .ci/run installs it)"
+    );
+    let dir = BuildDir::new("fakeroot");
+    dir.build(&["-c", "install", "rooted"]);
+    let results = dir.take_results();
+    assert!(
+        results.contains(&"rooted install as 0 preload libpseudo.so".to_owned()),
+        "{results:?}"
+    );
+
+    let dir = BuildDir::new("no-fakeroot");
+    std::fs::write(dir.path("nopseudo.conf"), "FAKEROOTCMD = \"/usr/bin/no-such-pseudo\"\n")
+        .unwrap();
+    let output = dir.rbake(&["-R", "nopseudo.conf", "-c", "install", "rooted"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    assert!(stdout.contains("pseudo/fakeroot is not installed"), "{stdout}");
+}
