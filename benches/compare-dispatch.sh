@@ -73,7 +73,7 @@ else
 fi
 # A copy of the binary: a rebuild during the run must not swap it (the build
 # worker is rbake itself, started again).
-mkdir "$scratch/bin" && cp "$rbake" "$scratch/bin/rbake"
+mkdir "$scratch/bin" && cp -p "$rbake" "$scratch/bin/rbake"
 rbake="$scratch/bin/rbake"
 rbake_id="$("$rbake" --version) (sha256 $(sha256sum "$rbake" | cut -c1-12), built $(date -r "$rbake" '+%F %T'))"
 layer="$scratch/layer"
