@@ -167,3 +167,32 @@ fn the_example_builds_rebuilds_restores_and_reruns_what_an_edit_touches() {
         "the restored image differs"
     );
 }
+
+#[test]
+fn devshell_opens_a_shell_with_the_task_environment_in_the_sources() {
+    use std::io::Write;
+    let example = Example::new("devshell");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rbake"))
+        .env_clear()
+        .env("PATH", FIXED_PATH)
+        .env("HOME", &example.dir)
+        .env("SHELL", "/bin/sh")
+        .arg("--topdir")
+        .arg(example.build_dir())
+        .args(["build", "-c", "devshell", "hello"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cannot run rbake");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"echo \"devshell CC=$CC in $(pwd)\"; ls\n").expect("commands for the shell");
+    drop(stdin);
+    let output = child.wait_with_output().expect("rbake");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("devshell CC=gcc in "), "{stdout}");
+    assert!(stdout.contains("tmp/work/hello-1.0-r0/sources"), "{stdout}");
+    // do_patch ran first: the patched source is there.
+    assert!(stdout.lines().any(|line| line == "hello.c"), "{stdout}");
+}

@@ -7,6 +7,7 @@
 //! through the worker process, and print knotty's summary.
 
 mod buildfile;
+mod devshell;
 mod dispatch;
 mod events;
 mod lock;
@@ -48,6 +49,11 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         read: global.read.iter().chain(&args.read).cloned().collect(),
         postread: global.postread.iter().chain(&args.postread).cloned().collect(),
     };
+    if devshell::wanted(args) && args.buildfile.is_none() {
+        if let Some(outcome) = devshell::run(&global, args) {
+            return outcome;
+        }
+    }
     let mut targets = args.targets.clone();
     if args.clear_stamp.is_some() {
         // -C TASK invalidates TASK, then builds the default task.

@@ -10,6 +10,7 @@
 
 mod codeparser;
 mod datasmart;
+mod environment;
 mod errors;
 mod extra_depends;
 mod native;
@@ -23,6 +24,7 @@ mod task;
 
 pub use codeparser::{module_functions, python_code_deps, CodeDeps, ModuleFunction};
 pub use datasmart::DataSmart;
+pub use environment::exported_environment;
 pub use extra_depends::run_extra_depends;
 pub use session::{take_messages, Message, PythonSession, PythonTraceback};
 pub(crate) use session::{take_pending_outcome, PendingOutcome};

@@ -82,9 +82,10 @@ pub fn setscene_dependency_valid(
     })
 }
 
-/// Runs `body` with a namespace holding `d`, the configuration's
-/// datastore, inside the configuration's session.
-fn call_in_config<T>(
+/// Runs `body` with a namespace holding `d`, a datastore made from
+/// `config` (the configuration, or a recipe's finalised state), inside
+/// that state's session.
+pub(crate) fn call_in_config<T>(
     config: &ParseState,
     label: &str,
     body: impl FnOnce(Python<'_>, &Bound<'_, PyDict>) -> PyResult<T>,
