@@ -33,6 +33,8 @@ pub struct BuildTask {
     pub stamp: StampSite,
     pub taskhash: String,
     pub unihash: String,
+    /// The task's place in BitBake's runqueue.
+    pub runq_index: usize,
 }
 
 /// How the dispatcher runs.

@@ -177,6 +177,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
             stamp,
             taskhash: hash.clone(),
             unihash: hash,
+            runq_index: planned.runq_index,
         });
     }
     let sched: Vec<SchedTask> = tasks
@@ -185,6 +186,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
             fn_name: task.fn_name.clone(),
             task: task.task.clone(),
             depends: task.depends.clone(),
+            runq_index: task.runq_index,
         })
         .collect();
     let rank = priorities(scheduler_name.trim(), &sched).map_err(|error| {

@@ -12,12 +12,18 @@ pub struct SchedTask {
     pub task: String,
     /// Indices of the tasks it depends on.
     pub depends: Vec<usize>,
+    /// Its place in BitBake's runqueue, which breaks ties.
+    pub runq_index: usize,
 }
 
 /// Each task's priority: a rank, where a lower rank runs first.
 pub fn priorities(scheduler: &str, tasks: &[SchedTask]) -> Result<Vec<usize>, String> {
     let order = match scheduler {
-        "basic" => (0..tasks.len()).collect(),
+        "basic" => {
+            let mut order: Vec<usize> = (0..tasks.len()).collect();
+            order.sort_by_key(|&index| tasks[index].runq_index);
+            order
+        }
         "" | "speed" => speed_order(tasks),
         "completion" => completion_order(tasks),
         other => {
@@ -64,11 +70,14 @@ pub fn weights(tasks: &[SchedTask]) -> Vec<u64> {
     weight
 }
 
-/// Heaviest first; among equal weights, the later task in the plan first.
+/// Heaviest first; among equal weights, the task added to the runqueue
+/// later first.
 fn speed_order(tasks: &[SchedTask]) -> Vec<usize> {
     let weight = weights(tasks);
     let mut order: Vec<usize> = (0..tasks.len()).collect();
-    order.sort_by(|&a, &b| weight[b].cmp(&weight[a]).then(b.cmp(&a)));
+    order.sort_by(|&a, &b| {
+        weight[b].cmp(&weight[a]).then(tasks[b].runq_index.cmp(&tasks[a].runq_index))
+    });
     order
 }
 
@@ -122,19 +131,27 @@ mod tests {
     use super::*;
 
     fn task(fn_name: &str, task: &str, depends: &[usize]) -> SchedTask {
-        SchedTask { fn_name: fn_name.into(), task: task.into(), depends: depends.to_vec() }
+        SchedTask {
+            fn_name: fn_name.into(),
+            task: task.into(),
+            depends: depends.to_vec(),
+            runq_index: 0,
+        }
     }
 
     /// a:fetch <- a:compile <- a:build, b:fetch <- b:build, and a:build
     /// also needs b:build.
     fn two_recipes() -> Vec<SchedTask> {
-        vec![
+        let mut tasks = vec![
             task("a", "do_fetch", &[]),
             task("a", "do_compile", &[0]),
             task("a", "do_build", &[1, 4]),
             task("b", "do_fetch", &[]),
             task("b", "do_build", &[3]),
-        ]
+        ];
+        // Added to the runqueue in this order.
+        tasks.iter_mut().enumerate().for_each(|(index, task)| task.runq_index = index);
+        tasks
     }
 
     #[test]

@@ -34,10 +34,12 @@ pub(crate) struct Restrictions {
 }
 
 /// The tasks kept, sorted by id (`fn:task`), with their dependencies as
-/// positions in that order.
+/// positions in that order, and each task's place in BitBake's runqueue
+/// (the order its tasks were added, which breaks the schedulers' ties).
 pub(crate) struct Prepared {
     pub names: Vec<String>,
     pub depends: Vec<Vec<usize>>,
+    pub runq_order: Vec<usize>,
 }
 
 fn split_tid(tid: &str) -> (&str, &str) {
@@ -187,7 +189,13 @@ pub(crate) fn prepare(
         ));
         return Err(Raise::Fatal(String::new()));
     }
-    Ok(Prepared { names, depends })
+    let mut by_insertion = kept.clone();
+    by_insertion.sort_unstable();
+    let mut runq_order = vec![0; kept.len()];
+    for (rank, id) in by_insertion.into_iter().enumerate() {
+        runq_order[position[id]] = rank;
+    }
+    Ok(Prepared { names, depends, runq_order })
 }
 
 /// BitBake's `add_mc_dependencies`: every `mcdepends` entry of the

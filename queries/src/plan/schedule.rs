@@ -27,6 +27,9 @@ pub struct PlannedTask {
     pub version: String,
     /// Indices of the tasks this one depends on.
     pub depends: Vec<usize>,
+    /// The task's place in BitBake's runqueue, the order in which its
+    /// tasks were added; the schedulers break ties with it.
+    pub runq_index: usize,
 }
 
 impl PlannedTask {
@@ -76,7 +79,9 @@ pub(crate) fn schedule(
     prepared: Prepared,
 ) -> Result<(Plan, Vec<Message>), Vec<Message>> {
     let mut tasks = Vec::new();
-    for (tid, depends) in prepared.names.iter().zip(prepared.depends) {
+    for ((tid, depends), runq_index) in
+        prepared.names.iter().zip(prepared.depends).zip(prepared.runq_order)
+    {
         let (fn_name, task) = tid.rsplit_once(':').unwrap_or((tid, ""));
         let mc = split_virtual_fn(fn_name).0.to_owned();
         let index = lookups[&mc].index();
@@ -89,6 +94,7 @@ pub(crate) fn schedule(
             task: task.to_owned(),
             version: facts.map(|f| format!("{}:{}-{}", f.pe, f.pv, f.pr)).unwrap_or_default(),
             depends,
+            runq_index,
         });
     }
     check_cycles(&tasks)?;
