@@ -226,6 +226,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
             hashcheck,
             depvalid,
             recipes,
+            hard_deps: scene_run::hard_dependencies(&workspace, &tasks),
             options: SceneOptions {
                 targets: targets_set.into_iter().collect(),
                 force: args.force,

@@ -16,6 +16,8 @@ use super::setscene::{SceneDecisions, SceneFacts, SceneGraph, SceneOptions, Scen
 use super::stamps::{timestamp, StampSite};
 use super::ui::Console;
 use super::worker::WorkerHandle;
+use crate::workspace::Workspace;
+use rbake_queries::plan::cache::entry_by_fn;
 
 /// What the setscene phase reads besides the tasks.
 pub struct SceneSetup<'a> {
@@ -24,6 +26,9 @@ pub struct SceneSetup<'a> {
     pub depvalid: String,
     /// Each task's recipe PN and BB_HASHFILENAME.
     pub recipes: Vec<(String, String)>,
+    /// Each setscene task's hard dependencies (from its setscene task's
+    /// `depends` flag).
+    pub hard_deps: Vec<BTreeSet<usize>>,
     pub options: SceneOptions,
 }
 
@@ -93,7 +98,8 @@ pub fn run_setscene(
     record: &mut RunningRecord,
 ) -> (Vec<bool>, bool) {
     let depends: Vec<Vec<usize>> = tasks.iter().map(|task| task.depends.clone()).collect();
-    let graph = SceneGraph::new(&depends, is_setscene);
+    let graph =
+        SceneGraph::new(&depends, is_setscene, setup.hard_deps.clone(), &setup.options.targets);
     if graph.setscene_tasks().next().is_none() {
         return (vec![false; tasks.len()], true);
     }
@@ -111,37 +117,35 @@ pub fn run_setscene(
         recipes: &setup.recipes,
         failures: Default::default(),
     };
+    let noexec: Vec<bool> = tasks.iter().map(|task| task.noexec).collect();
+    let (mut decisions, to_check) = SceneDecisions::new(&graph, &facts, &noexec);
     let mut available = BTreeSet::new();
-    if !setup.hashcheck.is_empty() {
+    if !setup.hashcheck.is_empty() && !to_check.is_empty() {
         let by_tid: HashMap<&str, usize> =
             tasks.iter().enumerate().map(|(index, task)| (task.tid.as_str(), index)).collect();
-        let entries: Vec<HashCheckEntry> = graph
-            .setscene_tasks()
-            .filter(|&task| !facts.real_stamp_current(task) && !facts.setscene_stamp_current(task))
-            .map(|task| HashCheckEntry {
+        let entries: Vec<HashCheckEntry> = to_check
+            .iter()
+            .map(|&task| HashCheckEntry {
                 tid: tasks[task].tid.clone(),
                 taskhash: tasks[task].taskhash.clone(),
                 unihash: tasks[task].unihash.clone(),
                 hashfn: setup.recipes[task].1.clone(),
             })
             .collect();
-        if !entries.is_empty() {
-            let checked = check_setscene_hashes(setup.config, &setup.hashcheck, &entries, true);
-            show_messages(console);
-            match checked {
-                Ok(found) => {
-                    available =
-                        found.iter().filter_map(|tid| by_tid.get(tid.as_str()).copied()).collect()
-                }
-                Err(error) => {
-                    console.error(&format!("{}: {error}", setup.hashcheck));
-                    return (vec![false; tasks.len()], false);
-                }
+        let checked = check_setscene_hashes(setup.config, &setup.hashcheck, &entries, true);
+        show_messages(console);
+        match checked {
+            Ok(found) => {
+                available =
+                    found.iter().filter_map(|tid| by_tid.get(tid.as_str()).copied()).collect()
+            }
+            Err(error) => {
+                console.error(&format!("{}: {error}", setup.hashcheck));
+                return (vec![false; tasks.len()], false);
             }
         }
     }
     console.note("Executing SetScene Tasks");
-    let mut decisions = SceneDecisions::new(tasks.len());
     let setscene_total = graph.setscene_tasks().count();
     loop {
         let wave = decisions.next_wave(&graph, &available, &facts, &setup.options);
@@ -181,8 +185,9 @@ pub fn run_setscene(
         let outcome = dispatch(&scene_tasks, &options, worker, console, record);
         let failed: BTreeSet<usize> = outcome.failed.iter().map(|(at, _)| wave[*at]).collect();
         for &index in &wave {
-            decisions.state[index] =
+            let state =
                 if failed.contains(&index) { SceneState::NotCovered } else { SceneState::Covered };
+            decisions.record(index, state, &graph, &facts);
         }
         if outcome.interrupted {
             return (vec![false; tasks.len()], false);
@@ -203,4 +208,42 @@ fn show_messages(console: &mut Console) {
             _ => {}
         }
     }
+}
+
+/// Each setscene task's hard dependencies: the entries `NAME:do_task_setscene`
+/// of its setscene task's `depends` flag, with NAME resolved to the recipe
+/// in the build that is or provides it.
+pub fn hard_dependencies(workspace: &Workspace, tasks: &[BuildTask]) -> Vec<BTreeSet<usize>> {
+    let (db, invocation) = (&workspace.db, workspace.invocation);
+    let mut by_tid: HashMap<&str, usize> = HashMap::new();
+    let mut fn_of_name: HashMap<String, &str> = HashMap::new();
+    for (index, task) in tasks.iter().enumerate() {
+        by_tid.insert(&task.tid, index);
+        if let Some(entry) = entry_by_fn(db, invocation, &task.fn_name) {
+            fn_of_name.entry(entry.info.pn.clone()).or_insert(&task.fn_name);
+            for name in entry.info.all_provides() {
+                fn_of_name.entry(name.to_owned()).or_insert(&task.fn_name);
+            }
+        }
+    }
+    tasks
+        .iter()
+        .map(|task| {
+            let Some(entry) = entry_by_fn(db, invocation, &task.fn_name) else {
+                return BTreeSet::new();
+            };
+            let setscene = entry.info.task(&format!("{}_setscene", task.task));
+            let depends =
+                setscene.and_then(|setscene| setscene.flag("depends")).unwrap_or_default();
+            depends
+                .split_whitespace()
+                .filter_map(|entry| {
+                    let (name, dep_task) = entry.rsplit_once(':')?;
+                    let dep_fn = fn_of_name.get(name)?;
+                    let dep_task = dep_task.strip_suffix("_setscene").unwrap_or(dep_task);
+                    by_tid.get(format!("{dep_fn}:{dep_task}").as_str()).copied()
+                })
+                .collect()
+        })
+        .collect()
 }

@@ -30,16 +30,35 @@ pub struct SceneGraph {
     /// Tasks that always run: the graph's endpoints and what lies below
     /// them down to the first setscene tasks (which are included).
     pub unskippable: BTreeSet<usize>,
+    /// For each setscene task, the setscene tasks its own setscene task
+    /// names in its `depends` flag (BitBake's hard dependencies).
+    pub hard_deps: Vec<BTreeSet<usize>>,
+    /// The reverse of `hard_deps`.
+    pub hard_dependents: Vec<BTreeSet<usize>>,
 }
 
 impl SceneGraph {
-    /// The view of a graph given as each task's dependencies.
-    pub fn new(depends: &[Vec<usize>], is_setscene: Vec<bool>) -> SceneGraph {
+    /// The view of a graph given as each task's dependencies, which tasks
+    /// have setscene tasks, and the hard dependencies between those.
+    pub fn new(
+        depends: &[Vec<usize>],
+        is_setscene: Vec<bool>,
+        hard_deps: Vec<BTreeSet<usize>>,
+        targets: &BTreeSet<usize>,
+    ) -> SceneGraph {
         let count = depends.len();
+        let mut hard_dependents = vec![BTreeSet::new(); count];
+        for (task, deps) in hard_deps.iter().enumerate() {
+            deps.iter().for_each(|&dep| {
+                hard_dependents[dep].insert(task);
+            });
+        }
         let mut graph = SceneGraph {
             sq_deps: vec![BTreeSet::new(); count],
             sq_revdeps: vec![BTreeSet::new(); count],
             covers: vec![BTreeSet::new(); count],
+            hard_deps,
+            hard_dependents,
             ..SceneGraph::default()
         };
         for top in (0..count).filter(|&index| is_setscene[index]) {
@@ -65,7 +84,12 @@ impl SceneGraph {
         }
         let mut has_dependents = vec![false; count];
         depends.iter().flatten().for_each(|&dep| has_dependents[dep] = true);
-        let mut stack: Vec<usize> = (0..count).filter(|&index| !has_dependents[index]).collect();
+        // The endpoints, and the targets that have no setscene task.
+        let mut stack: Vec<usize> = (0..count)
+            .filter(|&index| {
+                !has_dependents[index] || (targets.contains(&index) && !is_setscene[index])
+            })
+            .collect();
         while let Some(at) = stack.pop() {
             if graph.unskippable.insert(at) && !is_setscene[at] {
                 stack.extend(&depends[at]);
@@ -122,11 +146,37 @@ pub struct SceneDecisions {
     pub state: Vec<SceneState>,
     /// Setscene tasks skipped as not needed (BitBake's `notneeded`).
     pub notneeded: BTreeSet<usize>,
+    /// Hard dependencies some waiting setscene task needs: they are
+    /// decided whatever their own dependents, and never skipped as unneeded.
+    needed_harddeps: BTreeSet<usize>,
 }
 
 impl SceneDecisions {
-    pub fn new(count: usize) -> SceneDecisions {
-        SceneDecisions { state: vec![SceneState::Pending; count], notneeded: BTreeSet::new() }
+    /// The decisions before anything runs: as BitBake's
+    /// `update_scenequeue_data`, a setscene task of a `noexec` task, or one
+    /// whose setscene stamp or real stamp (recursively) is current, is
+    /// covered at once. Returns the decisions and the tasks left for the
+    /// hash check.
+    pub fn new(
+        graph: &SceneGraph,
+        facts: &dyn SceneFacts,
+        noexec: &[bool],
+    ) -> (SceneDecisions, Vec<usize>) {
+        let mut decisions = SceneDecisions {
+            state: vec![SceneState::Pending; graph.is_setscene.len()],
+            notneeded: BTreeSet::new(),
+            needed_harddeps: BTreeSet::new(),
+        };
+        let mut to_check = Vec::new();
+        for task in graph.setscene_tasks() {
+            if noexec[task] || facts.setscene_stamp_current(task) || facts.real_stamp_current(task)
+            {
+                decisions.state[task] = SceneState::Covered;
+            } else {
+                to_check.push(task);
+            }
+        }
+        (decisions, to_check)
     }
 
     /// Decides every pending setscene task whose dependents are decided;
@@ -141,25 +191,62 @@ impl SceneDecisions {
     ) -> Vec<usize> {
         let mut to_run = Vec::new();
         loop {
+            let pending = |task: usize, state: &[SceneState]| state[task] == SceneState::Pending;
             let ready: Vec<usize> = graph
                 .setscene_tasks()
-                .filter(|&task| self.state[task] == SceneState::Pending && !to_run.contains(&task))
+                .filter(|&task| pending(task, &self.state) && !to_run.contains(&task))
                 .filter(|&task| {
-                    graph.sq_revdeps[task].iter().all(|&up| self.state[up] != SceneState::Pending)
+                    self.needed_harddeps.contains(&task)
+                        || graph.sq_revdeps[task].iter().all(|&up| !pending(up, &self.state))
                 })
                 .collect();
-            if ready.is_empty() {
-                return to_run;
-            }
+            let mut progressed = false;
             for task in ready {
+                // A task waits for its hard dependencies, which are then
+                // needed whatever their own dependents say.
+                let waiting: Vec<usize> = graph.hard_deps[task]
+                    .iter()
+                    .copied()
+                    .filter(|&dep| pending(dep, &self.state))
+                    .collect();
+                if !waiting.is_empty() {
+                    for dep in waiting {
+                        progressed |= self.needed_harddeps.insert(dep);
+                    }
+                    continue;
+                }
+                progressed = true;
                 match self.decide(task, graph, available, facts, options) {
-                    Some(state) => self.state[task] = state,
+                    Some(state) => self.record(task, state, graph, facts),
                     None => to_run.push(task),
                 }
             }
-            if !to_run.is_empty() {
+            if !to_run.is_empty() || !progressed {
                 // What lies below a running setscene task waits for its result.
                 return to_run;
+            }
+        }
+    }
+
+    /// Records a decision or a setscene task's result; a task that is not
+    /// covered takes the tasks that hard-depend on it with it.
+    pub fn record(
+        &mut self,
+        task: usize,
+        state: SceneState,
+        graph: &SceneGraph,
+        facts: &dyn SceneFacts,
+    ) {
+        self.state[task] = state;
+        if state != SceneState::NotCovered {
+            return;
+        }
+        for &dependent in &graph.hard_dependents[task] {
+            if self.state[dependent] == SceneState::Pending
+                && !facts.setscene_stamp_current(dependent)
+                && !facts.real_stamp_current(dependent)
+            {
+                self.record(dependent, SceneState::NotCovered, graph, facts);
             }
         }
     }
@@ -176,9 +263,10 @@ impl SceneDecisions {
         let all_covered = dependents.iter().all(|&up| self.state[up] == SceneState::Covered);
         if !graph.unskippable.contains(&task)
             && !dependents.is_empty()
+            && !self.needed_harddeps.contains(&task)
             && all_covered
-            && !options.targets.contains(&task)
             && facts.dependency_not_needed(task, dependents, &self.notneeded)
+            && !options.targets.contains(&task)
         {
             self.notneeded.insert(task);
             return Some(SceneState::Covered);
