@@ -34,6 +34,24 @@ pub struct GlobalArgs {
     pub postread: Vec<PathBuf>,
 }
 
+impl GlobalArgs {
+    /// The options again, as arguments for another rbake process (a parse
+    /// or build worker) that must see the same configuration.
+    pub fn to_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args = Vec::new();
+        if let Some(topdir) = &self.topdir {
+            args.extend(["--topdir".into(), topdir.clone().into_os_string()]);
+        }
+        for file in &self.read {
+            args.extend(["--read".into(), file.clone().into_os_string()]);
+        }
+        for file in &self.postread {
+            args.extend(["--postread".into(), file.clone().into_os_string()]);
+        }
+        args
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Parse metadata files and print their syntax trees, or check them.

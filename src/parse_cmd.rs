@@ -129,15 +129,7 @@ fn parse_in_workers(global: &GlobalArgs, jobs: usize) -> Result<Tally, Failed> {
     for index in 0..jobs {
         let mut command = Command::new(&exe);
         command.arg("parse").arg("--shard").arg(format!("{index}/{jobs}"));
-        if let Some(topdir) = &global.topdir {
-            command.arg("--topdir").arg(topdir);
-        }
-        for file in &global.read {
-            command.arg("--read").arg(file);
-        }
-        for file in &global.postread {
-            command.arg("--postread").arg(file);
-        }
+        command.args(global.to_args());
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         match command.spawn() {
             Ok(child) => workers.push(child),

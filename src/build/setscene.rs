@@ -202,6 +202,10 @@ impl SceneDecisions {
                 .collect();
             let mut progressed = false;
             for task in ready {
+                // Deciding an earlier one may have decided this one.
+                if !pending(task, &self.state) {
+                    continue;
+                }
                 // A task waits for its hard dependencies, which are then
                 // needed whatever their own dependents say.
                 let waiting: Vec<usize> = graph.hard_deps[task]
@@ -306,5 +310,137 @@ impl SceneDecisions {
             }
         }
         covered
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    /// Stamps and DEPVALID answers for a test, by task index.
+    #[derive(Default)]
+    struct Facts {
+        real_current: BTreeSet<usize>,
+        setscene_current: BTreeSet<usize>,
+        not_needed: BTreeSet<usize>,
+        asked: RefCell<Vec<usize>>,
+    }
+
+    impl SceneFacts for Facts {
+        fn real_stamp_current(&self, task: usize) -> bool {
+            self.real_current.contains(&task)
+        }
+        fn setscene_stamp_current(&self, task: usize) -> bool {
+            self.setscene_current.contains(&task)
+        }
+        fn dependency_not_needed(
+            &self,
+            task: usize,
+            _: &BTreeSet<usize>,
+            _: &BTreeSet<usize>,
+        ) -> bool {
+            self.asked.borrow_mut().push(task);
+            self.not_needed.contains(&task)
+        }
+    }
+
+    /// lib: 0 compile, 1 install, 2 sysroot (setscene), 3 package
+    /// (setscene); app: 4 compile (needs 2), 5 install, 6 package
+    /// (setscene), 7 build (needs 6 and 3).
+    fn graph(hard_deps: &[(usize, usize)]) -> SceneGraph {
+        let depends =
+            vec![vec![], vec![0], vec![1], vec![1], vec![2], vec![4], vec![5], vec![6, 3]];
+        let setscene = vec![false, false, true, true, false, false, true, false];
+        let mut hard = vec![BTreeSet::new(); 8];
+        for &(task, dep) in hard_deps {
+            hard[task].insert(dep);
+        }
+        SceneGraph::new(&depends, setscene, hard, &BTreeSet::new())
+    }
+
+    fn decide_all(
+        graph: &SceneGraph,
+        facts: &Facts,
+        available: &[usize],
+        failing: &[usize],
+    ) -> (SceneDecisions, Vec<usize>) {
+        let (mut decisions, _) = SceneDecisions::new(graph, facts, &[false; 8]);
+        let available: BTreeSet<usize> = available.iter().copied().collect();
+        let mut ran = Vec::new();
+        loop {
+            let wave = decisions.next_wave(graph, &available, facts, &SceneOptions::default());
+            if wave.is_empty() {
+                return (decisions, ran);
+            }
+            for task in wave {
+                ran.push(task);
+                let state = if failing.contains(&task) {
+                    SceneState::NotCovered
+                } else {
+                    SceneState::Covered
+                };
+                decisions.record(task, state, graph, facts);
+            }
+        }
+    }
+
+    #[test]
+    fn the_setscene_graph_collapses_the_real_one() {
+        let graph = graph(&[]);
+        assert_eq!(graph.sq_deps[6], BTreeSet::from([2]));
+        assert_eq!(graph.sq_revdeps[2], BTreeSet::from([6]));
+        assert_eq!(graph.covers[6], BTreeSet::from([6, 5, 4]));
+        assert_eq!(graph.covers[2], BTreeSet::from([2, 1, 0]));
+        // do_build is an endpoint; app's and lib's packages lie right under it.
+        assert_eq!(graph.unskippable, BTreeSet::from([7, 6, 3]));
+    }
+
+    #[test]
+    fn full_coverage_runs_every_offered_setscene_task_and_covers_the_real_ones() {
+        let graph = graph(&[]);
+        let facts = Facts::default();
+        let (decisions, ran) = decide_all(&graph, &facts, &[2, 3, 6], &[]);
+        assert_eq!(ran, vec![3, 6, 2]);
+        let covered = decisions.covered_real_tasks(&graph);
+        assert_eq!(covered, vec![true, true, true, true, true, true, true, false]);
+    }
+
+    #[test]
+    fn depvalid_leaves_out_a_dependency_whose_dependents_are_covered() {
+        let graph = graph(&[]);
+        let facts = Facts { not_needed: BTreeSet::from([2]), ..Facts::default() };
+        let (decisions, ran) = decide_all(&graph, &facts, &[2, 3, 6], &[]);
+        assert_eq!(ran, vec![3, 6], "lib's sysroot was restored although not needed");
+        assert_eq!(decisions.state[2], SceneState::Covered);
+        assert_eq!(decisions.notneeded, BTreeSet::from([2]));
+        assert_eq!(*facts.asked.borrow(), vec![2]);
+    }
+
+    #[test]
+    fn a_failed_setscene_task_uncovers_what_hard_depends_on_it() {
+        // app's package setscene hard-depends on lib's sysroot setscene.
+        let graph = graph(&[(6, 2)]);
+        let facts = Facts::default();
+        let (decisions, ran) = decide_all(&graph, &facts, &[3, 6], &[]);
+        // lib's sysroot is decided first (not offered: not covered), and
+        // app's package follows it without running.
+        assert_eq!(decisions.state[2], SceneState::NotCovered);
+        assert_eq!(decisions.state[6], SceneState::NotCovered);
+        assert_eq!(ran, vec![3]);
+
+        // A setscene task that fails when it runs does the same.
+        let (decisions, ran) = decide_all(&graph, &facts, &[2, 3, 6], &[2]);
+        assert_eq!(ran, vec![3, 2]);
+        assert_eq!(decisions.state[6], SceneState::NotCovered);
+    }
+
+    #[test]
+    fn current_stamps_cover_before_the_hash_check() {
+        let graph = graph(&[]);
+        let facts = Facts { real_current: BTreeSet::from([6]), ..Facts::default() };
+        let (decisions, to_check) = SceneDecisions::new(&graph, &facts, &[false; 8]);
+        assert_eq!(decisions.state[6], SceneState::Covered);
+        assert_eq!(to_check, vec![2, 3]);
     }
 }

@@ -73,16 +73,7 @@ impl WorkerHandle {
     /// configuration.
     pub fn start(global: &GlobalArgs) -> std::io::Result<WorkerHandle> {
         let mut command = Command::new(std::env::current_exe()?);
-        if let Some(topdir) = &global.topdir {
-            command.arg("--topdir").arg(topdir);
-        }
-        for file in &global.read {
-            command.arg("--read").arg(file);
-        }
-        for file in &global.postread {
-            command.arg("--postread").arg(file);
-        }
-        command.arg("__worker").stdin(Stdio::piped()).stdout(Stdio::piped());
+        command.args(global.to_args()).arg("__worker").stdin(Stdio::piped()).stdout(Stdio::piped());
         let mut child = command.spawn()?;
         let input = child.stdin.take();
         let output = child.stdout.take().expect("the worker's output is piped");

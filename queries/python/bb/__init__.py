@@ -196,6 +196,19 @@ def level_name(levelno):
     return "fatal"
 
 
+def record_text(record):
+    """A log record's message, with its exception's traceback and BitBake's
+    formatted one, if it has them."""
+    message = record.getMessage()
+    if record.exc_info:
+        import traceback
+        message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+    formatted = getattr(record, "bb_exc_formatted", None)
+    if formatted:
+        message += "\n" + "".join(formatted)
+    return message
+
+
 class RbakeLogHandler(logging.Handler):
     """Passes each record to a ``log(level, message)`` callable."""
 
@@ -211,14 +224,7 @@ class RbakeLogHandler(logging.Handler):
                 if key in self.seen_once:
                     return
                 self.seen_once.add(key)
-            message = record.getMessage()
-            if record.exc_info:
-                import traceback
-                message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
-            formatted = getattr(record, "bb_exc_formatted", None)
-            if formatted:
-                message += "\n" + "".join(formatted)
-            self.sink(level_name(record.levelno), message)
+            self.sink(level_name(record.levelno), record_text(record))
         except Exception:
             self.handleError(record)
 

@@ -110,13 +110,7 @@ class _LogChannelHandler(logging.Handler):
             level = _level_name(record.levelno)
             if level is None:
                 return
-            message = record.getMessage()
-            if record.exc_info:
-                message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
-            formatted = getattr(record, "bb_exc_formatted", None)
-            if formatted:
-                message += "\n" + "".join(formatted)
-            entry = {"log": level, "message": message, "pid": os.getpid()}
+            entry = {"log": level, "message": bb.record_text(record), "pid": os.getpid()}
             if getattr(record, "forcelog", False):
                 entry["forcelog"] = True
             self.channel.send(entry)
