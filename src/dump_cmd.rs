@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use rbake_queries::datastore::PythonEvaluator;
-use rbake_queries::eval::{normalize, ParseState};
+use rbake_queries::eval::ParseState;
 use rbake_queries::multiconfig::{multiconfig_config, multiconfigs, parse_recipe_in, Multiconfig};
 use rbake_queries::python::evaluator_for;
 use rbake_queries::recipe::{parse_recipe, ParsedRecipe, RecipeId, Variant};
@@ -168,7 +168,7 @@ fn dump_vars(
             flags.insert("deps".to_owned(), Value::String(python_list(&deps)));
         }
         if flags.contains_key("func") {
-            if let Some(line) = function_line(workspace, state, &name) {
+            if let Some(line) = workspace.function_line(state, &name) {
                 flags.insert("lineno".to_owned(), Value::String(line.to_string()));
             }
         }
@@ -209,16 +209,6 @@ fn dump_vars(
         out.insert(name, Value::Object(var));
     }
     out
-}
-
-/// The line BitBake gives as a function's `lineno` flag: where its
-/// definition starts. Positions are kept out of the datastore, so they are
-/// looked up here.
-fn function_line(workspace: &Workspace, state: &ParseState, name: &str) -> Option<u32> {
-    let site = state.function_sites.iter().find(|site| site.name == name)?;
-    // Files are known to the database under their normal paths.
-    let line = workspace.statement_first_line(&normalize(&site.file), site.statement)?;
-    Some(if site.python_def { line - 1 } else { line })
 }
 
 /// A list of strings as Python prints it.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rbake_queries::config::{config, Config, Invocation};
-use rbake_queries::eval::{Diagnostic, Severity};
+use rbake_queries::eval::{normalize, Diagnostic, ParseState, Severity};
 use rbake_queries::files::source_file;
 use rbake_queries::lower::file_statement_positions;
 use rbake_queries::RootDatabase;
@@ -118,6 +118,18 @@ impl Workspace {
 }
 
 /// The process environment.
+impl Workspace {
+    /// The line BitBake gives as a function's `lineno` flag: where its
+    /// definition starts. Positions are kept out of the datastore, so they
+    /// are looked up here.
+    pub fn function_line(&self, state: &ParseState, name: &str) -> Option<u32> {
+        let site = state.function_sites.iter().find(|site| site.name == name)?;
+        // Files are known to the database under their normal paths.
+        let line = self.statement_first_line(&normalize(&site.file), site.statement)?;
+        Some(if site.python_def { line - 1 } else { line })
+    }
+}
+
 pub fn process_env() -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = std::env::vars().collect();
     env.sort();

@@ -24,6 +24,8 @@ use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{killpg, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
+use rbake_queries::datastore::Provenance;
+use rbake_queries::eval::ParseState;
 use rbake_queries::plan::cache::variant_by_fn;
 use rbake_queries::python::{fork_task, make_session, PythonSession, TaskLaunch};
 use serde_json::{json, Value};
@@ -184,7 +186,8 @@ fn drain(stream: &UnixStream) {
 
 struct Worker {
     workspace: Workspace,
-    sessions: HashMap<String, PythonSession>,
+    /// Per datastore: the state tasks run against and its session.
+    sessions: HashMap<String, (ParseState, PythonSession)>,
     /// Running children: process id to task id.
     children: HashMap<i32, usize>,
 }
@@ -203,21 +206,22 @@ impl Worker {
     }
 
     fn fork(&mut self, order: &TaskOrder) -> Result<u32, String> {
-        let (db, invocation) = (&self.workspace.db, self.workspace.invocation);
-        let variant = variant_by_fn(db, invocation, &order.fn_name)
-            .ok_or_else(|| format!("no parsed datastore for {}", order.fn_name))?;
         if !self.sessions.contains_key(&order.fn_name) {
-            let session = make_session(&variant.state)?;
-            self.sessions.insert(order.fn_name.clone(), session);
+            let (db, invocation) = (&self.workspace.db, self.workspace.invocation);
+            let variant = variant_by_fn(db, invocation, &order.fn_name)
+                .ok_or_else(|| format!("no parsed datastore for {}", order.fn_name))?;
+            let state = with_function_lines(&self.workspace, &variant.state);
+            let session = make_session(&state)?;
+            self.sessions.insert(order.fn_name.clone(), (state, session));
         }
-        let session = &self.sessions[&order.fn_name];
+        let (state, session) = &self.sessions[&order.fn_name];
         let launch = TaskLaunch {
             fn_name: &order.fn_name,
             task: &order.task,
             taskhash: &order.taskhash,
             unihash: &order.unihash,
         };
-        fork_task(&variant.state, session, &launch)
+        fork_task(state, session, &launch)
     }
 
     /// Reports every child that has exited.
@@ -255,6 +259,23 @@ impl Worker {
             let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
         }
     }
+}
+
+/// The state with each function's `lineno` flag, as BitBake's datastore
+/// has it (rbake keeps positions out of the datastore), so that tracebacks
+/// and run files name the lines of the metadata.
+fn with_function_lines(workspace: &Workspace, state: &ParseState) -> ParseState {
+    let mut state = state.clone();
+    let provenance = Provenance::internal("<lineno>");
+    let sites: Vec<String> = state.function_sites.iter().map(|site| site.name.clone()).collect();
+    for name in sites {
+        let is_function =
+            state.datastore.get_var_flag(&name, "func", false).ok().flatten().is_some();
+        if let (true, Some(line)) = (is_function, workspace.function_line(&state, &name)) {
+            let _ = state.datastore.set_var_flag(&name, "lineno", &line.to_string(), &provenance);
+        }
+    }
+    state
 }
 
 /// Writes one line to rbake.
