@@ -136,7 +136,7 @@ pub struct BuildArgs {
     /// Print every task's output as it runs, not only failures.
     #[arg(short = 'v', long)]
     pub verbose: bool,
-    /// More debugging output (repeatable).
+    /// More output: every task's notes, as with -v (repeatable).
     #[arg(short = 'D', long = "debug", action = clap::ArgAction::Count)]
     pub debug: u8,
     /// Less output: only warnings, errors and the summary (repeat for less).

@@ -203,22 +203,69 @@ fn keep_going_builds_everything_that_does_not_need_the_failure() {
     assert!(!results.contains(&"app populate_sysroot".to_owned()), "{results:?}");
 }
 
-#[test]
-fn lockfiles_keep_tasks_apart() {
-    let dir = BuildDir::new("locks");
-    dir.build(&["-j", "2", "locka", "lockb"]);
-    let text = std::fs::read_to_string(dir.path("results.lock")).expect("the lock tasks ran");
+/// The `start`/`end` events a pair of tasks wrote to `file`, in time order.
+fn event_kinds(dir: &BuildDir, file: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.path(file)).expect("the tasks ran");
     let mut events: Vec<(u128, String)> = text
         .lines()
         .map(|line| {
             let fields: Vec<&str> = line.split_whitespace().collect();
-            (fields[2].parse().expect("a time"), format!("{} {}", fields[0], fields[1]))
+            (fields[2].parse().expect("a time"), fields[1].to_owned())
         })
         .collect();
     events.sort();
-    let kinds: Vec<&str> =
-        events.iter().map(|(_, what)| what.split(' ').nth(1).unwrap_or_default()).collect();
-    assert_eq!(kinds, vec!["start", "end", "start", "end"], "{events:?}");
+    events.into_iter().map(|(_, kind)| kind).collect()
+}
+
+#[test]
+fn lockfiles_keep_tasks_apart() {
+    let dir = BuildDir::new("locks");
+    dir.build(&["-j", "2", "locka", "lockb"]);
+    assert_eq!(event_kinds(&dir, "results.lock"), vec!["start", "end", "start", "end"]);
+}
+
+#[test]
+fn number_threads_limits_a_task_across_recipes() {
+    // Without the flag, -j 2 runs the two compiles together.
+    let dir = BuildDir::new("threads-free");
+    dir.build(&["-j", "2", "slowa", "slowb"]);
+    assert_eq!(event_kinds(&dir, "results.threads"), vec!["start", "start", "end", "end"]);
+
+    let dir = BuildDir::new("threads-one");
+    std::fs::write(dir.path("threads.conf"), "do_compile[number_threads] = \"1\"\n").unwrap();
+    dir.build(&["-j", "2", "-R", "threads.conf", "slowa", "slowb"]);
+    assert_eq!(event_kinds(&dir, "results.threads"), vec!["start", "end", "start", "end"]);
+}
+
+#[test]
+fn on_a_terminal_the_build_draws_progress_and_still_summarises() {
+    let dir = BuildDir::new("tty");
+    let command = format!(
+        "env -i PATH={FIXED_PATH} TERM=xterm BBPATH={} {} build app",
+        root().join("tests/data/build/layer").display(),
+        env!("CARGO_BIN_EXE_rbake")
+    );
+    let output = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(&dir.topdir)
+        .output()
+        .expect("script (util-linux) runs a command on a pseudo-terminal");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("Running tasks ("), "no progress bar on a terminal:\n{text}");
+    assert!(text.contains("Tasks Summary: Attempted 9 tasks"), "{text}");
+    assert!(text.contains("NOTE: Running noexec task 9 of 9"), "{text}");
+
+    // A terminal indicatif cannot drive gets plain lines.
+    let dir = BuildDir::new("dumb-tty");
+    let output = Command::new("script")
+        .args(["-qec", &command.replace("TERM=xterm", "TERM=dumb"), "/dev/null"])
+        .current_dir(&dir.topdir)
+        .output()
+        .expect("script runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("NOTE: Running noexec task 9 of 9"), "{text}");
+    assert!(text.contains("Tasks Summary: Attempted 9 tasks"), "{text}");
 }
 
 #[test]

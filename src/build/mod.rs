@@ -114,7 +114,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
             Failed
         })?;
     }
-    let verbosity = match (args.quiet, args.verbose) {
+    let verbosity = match (args.quiet, args.verbose || args.debug > 0) {
         (0, false) => Verbosity::Normal,
         (0, true) => Verbosity::Verbose,
         _ => Verbosity::Quiet,

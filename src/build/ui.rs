@@ -36,7 +36,10 @@ impl Console {
     /// A console that draws live progress only when standard output is a
     /// terminal.
     pub fn new(verbosity: Verbosity, total: usize) -> Console {
-        let live = std::io::stdout().is_terminal().then(|| {
+        // indicatif draws nothing on a terminal it cannot drive (no TERM,
+        // or a dumb one); plain lines serve there too.
+        let drawable = std::io::stdout().is_terminal() && !ProgressDrawTarget::stdout().is_hidden();
+        let live = drawable.then(|| {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout());
             let style = ProgressStyle::with_template("Running tasks ({pos} of {len}) {wide_bar}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar());
