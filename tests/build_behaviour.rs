@@ -324,3 +324,24 @@ fn fakeroot_tasks_run_under_pseudo_or_fail_saying_it_is_missing() {
     assert!(!output.status.success(), "{stdout}");
     assert!(stdout.contains("pseudo/fakeroot is not installed"), "{stdout}");
 }
+
+#[test]
+fn tasks_get_bb_taskdepdata_for_everything_they_depend_on() {
+    let dir = BuildDir::new("taskdepdata");
+    dir.build(&["-c", "install", "depdata"]);
+    let mut lines: Vec<String> =
+        dir.take_results().into_iter().filter(|line| line.starts_with("taskdep ")).collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        vec![
+            "taskdep depdata do_compile ['depdata'] 64",
+            "taskdep depdata do_fetch ['depdata'] 64",
+            "taskdep depdata do_install ['depdata'] 64",
+            "taskdep lib do_compile ['lib'] 64",
+            "taskdep lib do_fetch ['lib'] 64",
+            "taskdep lib do_install ['lib'] 64",
+            "taskdep lib do_populate_sysroot ['lib'] 64",
+        ]
+    );
+}

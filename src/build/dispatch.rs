@@ -62,6 +62,9 @@ pub struct DispatchOptions {
     pub numbering: Option<(usize, usize)>,
     /// `-n`: go through the motions; run nothing and write no stamp.
     pub dry_run: bool,
+    /// Each task's own BB_TASKDEPDATA entry (`taskdepdata::entries`), for
+    /// real tasks.
+    pub taskdepdata: Option<Vec<Value>>,
 }
 
 /// What happened, for the summary.
@@ -236,6 +239,11 @@ impl Dispatcher<'_, '_> {
             task: task.task.clone(),
             taskhash: task.taskhash.clone(),
             unihash: task.unihash.clone(),
+            taskdepdata: self
+                .options
+                .taskdepdata
+                .as_ref()
+                .map(|entries| super::taskdepdata::for_task(self.tasks, entries, index)),
         };
         self.state[index] = State::Running;
         self.running.insert(index, None);

@@ -15,6 +15,7 @@ mod scene_run;
 mod scheduler;
 mod setscene;
 mod stamps;
+mod taskdepdata;
 mod ui;
 pub mod worker;
 
@@ -217,6 +218,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         always_run: always_run(&tasks),
         numbering: None,
         dry_run: args.dry_run,
+        taskdepdata: None,
     };
     if !args.no_setscene {
         let task_name = targets.task.clone().unwrap_or_else(|| "build".to_owned());
@@ -252,6 +254,9 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     if args.setscene_only {
         // Nothing real runs: every task counts as not needing to.
         options.covered = vec![true; tasks.len()];
+    }
+    if !args.dry_run {
+        options.taskdepdata = Some(taskdepdata::entries(&workspace, request, &tasks));
     }
     console.note("Executing Tasks");
     let outcome = dispatch(&tasks, &options, &mut worker, &mut console, &mut record);

@@ -181,6 +181,7 @@ pub fn run_setscene(
             always_run: Vec::new(),
             numbering: Some((decided, setscene_total)),
             dry_run: dispatch_options.dry_run,
+            taskdepdata: None,
         };
         let outcome = dispatch(&scene_tasks, &options, worker, console, record);
         let failed: BTreeSet<usize> = outcome.failed.iter().map(|(at, _)| wave[*at]).collect();

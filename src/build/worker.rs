@@ -41,12 +41,14 @@ pub struct TaskOrder {
     pub task: String,
     pub taskhash: String,
     pub unihash: String,
+    /// BB_TASKDEPDATA, when the task gets it.
+    pub taskdepdata: Option<Value>,
 }
 
 impl TaskOrder {
     fn to_line(&self) -> String {
         let order = json!({ "id": self.id, "fn": self.fn_name, "task": self.task,
-            "taskhash": self.taskhash, "unihash": self.unihash });
+            "taskhash": self.taskhash, "unihash": self.unihash, "taskdepdata": self.taskdepdata });
         format!("{order}\n")
     }
 
@@ -58,6 +60,7 @@ impl TaskOrder {
             task: text("task")?,
             taskhash: text("taskhash")?,
             unihash: text("unihash")?,
+            taskdepdata: value.get("taskdepdata").filter(|data| !data.is_null()).cloned(),
         })
     }
 }
@@ -215,11 +218,13 @@ impl Worker {
             self.sessions.insert(order.fn_name.clone(), (state, session));
         }
         let (state, session) = &self.sessions[&order.fn_name];
+        let taskdepdata = order.taskdepdata.as_ref().map(Value::to_string);
         let launch = TaskLaunch {
             fn_name: &order.fn_name,
             task: &order.task,
             taskhash: &order.taskhash,
             unihash: &order.unihash,
+            taskdepdata: taskdepdata.as_deref(),
         };
         fork_task(state, session, &launch)
     }

@@ -14,11 +14,13 @@ its log.
 
 import os
 import signal
+
+import bb
 import sys
 import traceback
 
 
-def fork_task(fn, task, d, taskhash, unihash):
+def fork_task(fn, task, d, taskhash, unihash, taskdepdata=None):
     """Fork a child that runs ``task`` of ``fn`` with datastore ``d``;
     return the child's process id."""
     sys.stdout.flush()
@@ -33,7 +35,7 @@ def fork_task(fn, task, d, taskhash, unihash):
         return pid
     status = 1
     try:
-        status = _run_child(fn, task, d, taskhash, unihash)
+        status = _run_child(fn, task, d, taskhash, unihash, taskdepdata)
     except BaseException:
         traceback.print_exc()
     finally:
@@ -44,7 +46,7 @@ def fork_task(fn, task, d, taskhash, unihash):
             os._exit(status)
 
 
-def _run_child(fn, task, d, taskhash, unihash):
+def _run_child(fn, task, d, taskhash, unihash, taskdepdata):
     os.setpgid(0, 0)
     # The worker's handlers (Rust's for faults among them) do not belong
     # to the task.
@@ -65,5 +67,19 @@ def _run_child(fn, task, d, taskhash, unihash):
     # datastore: the task's log and the event stream take them.
     if bb.rbake_log_handler is not None:
         logging.getLogger("BitBake").removeHandler(bb.rbake_log_handler)
+    if taskdepdata is not None:
+        d.setVar("BB_TASKDEPDATA", _task_dep_data(taskdepdata))
     import bb.build
     return bb.build.run_worker_task(fn, task, d, taskhash, unihash, event_fd=event_fd)
+
+
+def _task_dep_data(text):
+    """BB_TASKDEPDATA from rbake's JSON: task id to ``bb.TaskData``."""
+    import json
+
+    result = {}
+    for tid, (pn, taskname, fn, deps, provides, taskhash, unihash, hashfn, hashdeps) in json.loads(text).items():
+        result[tid] = bb.TaskData(pn=pn, taskname=taskname, fn=fn, deps=set(deps), provides=provides,
+                                  taskhash=taskhash, unihash=unihash, hashfn=hashfn,
+                                  taskhash_deps=set(hashdeps))
+    return result

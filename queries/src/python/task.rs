@@ -21,6 +21,9 @@ pub struct TaskLaunch<'a> {
     pub task: &'a str,
     pub taskhash: &'a str,
     pub unihash: &'a str,
+    /// BB_TASKDEPDATA as JSON (task id to the fields of `bb.TaskData`),
+    /// when the runqueue gives it.
+    pub taskdepdata: Option<&'a str>,
 }
 
 /// Forks the child that runs `launch` over `state` in `session`, and
@@ -44,6 +47,7 @@ pub fn fork_task(
                 d,
                 launch.taskhash,
                 launch.unihash,
+                launch.taskdepdata,
             ))
         });
         runtime.getattr("leave")?.call0()?;
