@@ -277,7 +277,7 @@ fn with_function_lines(workspace: &Workspace, state: &ParseState) -> ParseState 
         let is_function =
             state.datastore.get_var_flag(&name, "func", false).ok().flatten().is_some();
         if let (true, Some(line)) = (is_function, workspace.function_line(&state, &name)) {
-            let _ = state.datastore.set_var_flag(&name, "lineno", &line.to_string(), &provenance);
+            let _ = state.datastore.set_var_flag(&name, "lineno", line.to_string(), &provenance);
         }
     }
     state

@@ -7,12 +7,15 @@ use pyo3::types::PyDict;
 use super::setscene::call_in_config;
 use crate::eval::ParseState;
 
-/// `(name, value)` for every exported variable of `state` that has a
-/// value, and the values of `names` (expanded; empty when unset).
+/// A task's environment: `(name, value)` for each exported variable.
+pub type Environment = Vec<(String, String)>;
+
+/// The environment of `state`, and the values of `names` (expanded; empty
+/// when unset).
 pub fn exported_environment(
     state: &ParseState,
     names: &[&str],
-) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+) -> Result<(Environment, Vec<String>), String> {
     call_in_config(state, "<devshell>", |py, namespace| {
         let namespace: &Bound<'_, PyDict> = namespace;
         let d =
