@@ -11,6 +11,7 @@
 #    the script compares their "Sstate summary" lines and the sets of
 #    setscene and real tasks each would run.
 # SSTATE_DIR is BUILD_DIR/sstate-dry-run (passed with a postread file).
+# The three logs are kept in BUILD_DIR/dry-run-logs/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -38,24 +39,6 @@ echo "shared-state files looked for: $(wc -l < "$scratch/wanted"); created: $(fi
 (cd "$scratch" && "${run_env[@]}" "$root/target/release/rbake" --topdir "$build" build -R "$scratch/sstate.conf" -n "$@" \
   > "$scratch/rbake.log" 2>&1) || true
 
-python3 - "$scratch/bitbake.log" "$scratch/rbake.log" <<'PY'
-import re, sys
-def read(path):
-    text = open(path, encoding="utf-8", errors="replace").read()
-    setscene = set(re.findall(r"Running setscene task \d+ of \d+ \((\S+)\)", text))
-    real = set(re.findall(r"Running (?:noexec )?task \d+ of \d+ \((\S+)\)", text))
-    summary = re.findall(r"Sstate summary: .*", text)
-    return setscene, real, summary[-1] if summary else "(no summary)"
-b_scene, b_real, b_summary = read(sys.argv[1])
-r_scene, r_real, r_summary = read(sys.argv[2])
-print("BitBake: %s; %d setscene tasks, %d real tasks" % (b_summary, len(b_scene), len(b_real)))
-print("rbake:   %s; %d setscene tasks, %d real tasks" % (r_summary, len(r_scene), len(r_real)))
-same = b_scene == r_scene and b_real == r_real and b_summary == r_summary
-for name, b, r in (("setscene", b_scene, r_scene), ("real", b_real, r_real)):
-    for tid in sorted(b - r)[:10]:
-        print("  %s only in BitBake: %s" % (name, tid))
-    for tid in sorted(r - b)[:10]:
-        print("  %s only in rbake: %s" % (name, tid))
-print("identical" if same else "DIFFERENT")
-sys.exit(0 if same else 1)
-PY
+mkdir -p "$build/dry-run-logs"
+cp "$scratch/probe.log" "$scratch/bitbake.log" "$scratch/rbake.log" "$build/dry-run-logs/"
+python3 "$here/compare-dry-run.py" "$scratch/bitbake.log" "$scratch/rbake.log"

@@ -345,3 +345,24 @@ fn tasks_get_bb_taskdepdata_for_everything_they_depend_on() {
         ]
     );
 }
+
+#[test]
+fn rdeptask_and_recrdeptask_order_tasks_across_recipes() {
+    let dir = BuildDir::new("rdeptask");
+    dir.build(&["-j", "1", "-c", "install", "rdep"]);
+    let results = dir.take_results();
+    let at = |line: &str| {
+        results.iter().position(|l| l == line).unwrap_or_else(|| panic!("{line}: {results:?}"))
+    };
+    assert!(at("lib populate_sysroot") < at("rdep install"), "{results:?}");
+
+    let dir = BuildDir::new("recrdeptask");
+    dir.build(&["-j", "1", "-c", "report", "recrdep"]);
+    let results = dir.take_results();
+    let at = |line: &str| {
+        results.iter().position(|l| l == line).unwrap_or_else(|| panic!("{line}: {results:?}"))
+    };
+    assert!(at("lib install") < at("recrdep report"), "{results:?}");
+    assert!(at("app install") < at("recrdep report"), "{results:?}");
+    assert!(at("recrdep install") < at("recrdep report"), "{results:?}");
+}
