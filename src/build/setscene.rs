@@ -206,7 +206,15 @@ impl SceneDecisions {
                 if !pending(task, &self.state) {
                     continue;
                 }
-                // A task waits for its hard dependencies, which are then
+                // Left out as not needed comes first, whatever its hard
+                // dependencies (as BitBake's order of checks has it).
+                if self.not_needed(task, graph, facts, options) {
+                    progressed = true;
+                    self.notneeded.insert(task);
+                    self.record(task, SceneState::Covered, graph, facts);
+                    continue;
+                }
+                // Then it waits for its hard dependencies, which are then
                 // needed whatever their own dependents say.
                 let waiting: Vec<usize> = graph.hard_deps[task]
                     .iter()
@@ -220,7 +228,7 @@ impl SceneDecisions {
                     continue;
                 }
                 progressed = true;
-                match self.decide(task, graph, available, facts, options) {
+                match self.decide(task, available, facts, options) {
                     Some(state) => self.record(task, state, graph, facts),
                     None => to_run.push(task),
                 }
@@ -255,26 +263,35 @@ impl SceneDecisions {
         }
     }
 
+    /// BitBake's first check: a task that is no endpoint's, whose
+    /// dependents are all covered and that BB_SETSCENE_DEPVALID calls
+    /// unneeded, is left out (unless it is a target or a needed hard
+    /// dependency).
+    fn not_needed(
+        &self,
+        task: usize,
+        graph: &SceneGraph,
+        facts: &dyn SceneFacts,
+        options: &SceneOptions,
+    ) -> bool {
+        let dependents = &graph.sq_revdeps[task];
+        !graph.unskippable.contains(&task)
+            && !dependents.is_empty()
+            && !self.needed_harddeps.contains(&task)
+            && dependents.iter().all(|&up| self.state[up] == SceneState::Covered)
+            && facts.dependency_not_needed(task, dependents, &self.notneeded)
+            && !options.targets.contains(&task)
+    }
+
+    /// The remaining checks, in BitBake's order; `None` when the setscene
+    /// task should run.
     fn decide(
         &mut self,
         task: usize,
-        graph: &SceneGraph,
         available: &BTreeSet<usize>,
         facts: &dyn SceneFacts,
         options: &SceneOptions,
     ) -> Option<SceneState> {
-        let dependents = &graph.sq_revdeps[task];
-        let all_covered = dependents.iter().all(|&up| self.state[up] == SceneState::Covered);
-        if !graph.unskippable.contains(&task)
-            && !dependents.is_empty()
-            && !self.needed_harddeps.contains(&task)
-            && all_covered
-            && facts.dependency_not_needed(task, dependents, &self.notneeded)
-            && !options.targets.contains(&task)
-        {
-            self.notneeded.insert(task);
-            return Some(SceneState::Covered);
-        }
         if facts.real_stamp_current(task) {
             return Some(SceneState::NotCovered);
         }
