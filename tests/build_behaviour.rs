@@ -366,3 +366,15 @@ fn rdeptask_and_recrdeptask_order_tasks_across_recipes() {
     assert!(at("app install") < at("recrdep report"), "{results:?}");
     assert!(at("recrdep install") < at("recrdep report"), "{results:?}");
 }
+
+#[test]
+fn tasks_without_the_network_flag_have_no_network() {
+    let dir = BuildDir::new("network");
+    dir.build(&["-c", "install", "netcheck"]);
+    let results = dir.take_results();
+    // Only the loopback device in a task's own network namespace.
+    assert!(results.contains(&"netcheck compile lo ".to_owned()), "{results:?}");
+    let install =
+        results.iter().find(|line| line.starts_with("netcheck install")).expect("install ran");
+    assert_ne!(install, "netcheck install lo ", "the network flag did not give the network back");
+}
