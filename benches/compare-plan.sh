@@ -12,12 +12,9 @@
 # the graph on their own. The ratio is BitBake's time over rbake's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-[ $# -ge 3 ] || { sed -n '/^# Usage:/p' "$0" | sed 's/^# //' >&2; exit 2; }
-tree="$(cd "$1" && pwd)"
-build="$(cd "$2" && pwd)"
+min_args=3
+source "$here/../scripts/side-by-side.sh"
 shift 2
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin rbake
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/rbake-plan.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 

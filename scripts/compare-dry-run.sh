@@ -14,19 +14,12 @@
 # The three logs are kept in BUILD_DIR/dry-run-logs/. BitBake decides
 # setscene tasks in the order of a Python set, so in a few cases with hard
 # dependencies its answer changes with the string hash seed; set
-# DRY_RUN_HASHSEED to pass one to BitBake as PYTHONHASHSEED.
+# BITBAKE_HASHSEED to pass one to BitBake as PYTHONHASHSEED.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-[ $# -ge 3 ] || { sed -n '/^# Usage:/p' "$0" | sed 's/^# //' >&2; exit 2; }
-tree="$(cd "$1" && pwd)"
-build="$(cd "$2" && pwd)"
+min_args=3
+source "$here/side-by-side.sh"
 shift 2
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin rbake
-path="/usr/bin:/bin"
-[ -d "$build/standins" ] && path="$build/standins:$path"
-run_env=(env -i HOME="$HOME" LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 PATH="$path:$tree/bin"
-  ${DRY_RUN_HASHSEED:+PYTHONHASHSEED="$DRY_RUN_HASHSEED"})
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/rbake-dry-run.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 sstate="$build/sstate-dry-run"

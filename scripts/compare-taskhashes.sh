@@ -10,15 +10,9 @@
 # counts the rbake taskhashes that name one of BitBake's signature files.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-[ $# -ge 3 ] || { sed -n '/^# Usage:/p' "$0" | sed 's/^# //' >&2; exit 2; }
-tree="$(cd "$1" && pwd)"
-build="$(cd "$2" && pwd)"
+min_args=3
+source "$here/side-by-side.sh"
 shift 2
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin rbake
-path="/usr/bin:/bin"
-[ -d "$build/standins" ] && path="$build/standins:$path"
-run_env=(env -i HOME="$HOME" LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 PATH="$path:$tree/bin")
 stamps="$build/tmp/stamps"
 rm -rf "$stamps"
 (cd "$build" && "${run_env[@]}" bitbake -S none "$@" >/dev/null)

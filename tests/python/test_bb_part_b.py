@@ -14,10 +14,9 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from differential import DEFAULT_ORACLE, HERE, OURS, show_differences
+
 PROBE = os.path.join(HERE, "bb_part_b_probe.py")
-OURS = os.path.normpath(os.path.join(HERE, "..", "..", "queries", "python"))
-DEFAULT_ORACLE = "/root/.cache/rbake-oracle/venv/bin/python"
 SHOW = 15
 
 
@@ -79,13 +78,7 @@ def main():
             differences.append((name, "<missing>", ours[name]))
 
     print("%d cases compared, %d differ" % (len(ref), len(differences)))
-    for name, want, got in differences[:SHOW]:
-        print("\n--- %s" % name)
-        print("reference: %s" % json.dumps(want))
-        print("rbake:     %s" % json.dumps(got))
-    if len(differences) > SHOW:
-        print("\n... and %d more" % (len(differences) - SHOW))
-    return 1 if differences else 0
+    return show_differences(differences, SHOW)
 
 
 if __name__ == "__main__":

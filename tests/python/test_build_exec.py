@@ -35,11 +35,9 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from differential import DEFAULT_ORACLE, DEFAULT_SHIM, HERE, OURS, show_differences
+
 PROBE = os.path.join(HERE, "test_build_exec_probe.py")
-OURS = os.path.normpath(os.path.join(HERE, "..", "..", "queries", "python"))
-DEFAULT_ORACLE = "/root/.cache/rbake-oracle/venv/bin/python"
-DEFAULT_SHIM = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "oracle", "shim"))
 SHOW = 15
 # The same environment for both runs: shell scripts see it.
 ENV = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8",
@@ -131,13 +129,7 @@ def differential():
     count, differences = compare(ref, ours)
     print("differential: %d facts compared over %d task runs, %d differ"
           % (count, len(ref["tasks"]), len(differences)))
-    for name, want, got in differences[:SHOW]:
-        print("\n--- %s" % name)
-        print("reference: %s" % json.dumps(want))
-        print("rbake:     %s" % json.dumps(got))
-    if len(differences) > SHOW:
-        print("\n... and %d more" % (len(differences) - SHOW))
-    return 1 if differences else 0
+    return show_differences(differences, SHOW)
 
 
 def rbake_only():

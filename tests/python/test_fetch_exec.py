@@ -28,11 +28,10 @@ import sys
 import tempfile
 import threading
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from differential import DEFAULT_ORACLE, DEFAULT_SHIM, HERE, show_differences
+from differential import OURS as OURS_DIR
+
 PROBE = os.path.join(HERE, "test_fetch_exec_probe.py")
-OURS_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "queries", "python"))
-DEFAULT_ORACLE = "/root/.cache/rbake-oracle/venv/bin/python"
-DEFAULT_SHIM = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "oracle", "shim"))
 SHOW = 10
 
 
@@ -247,13 +246,8 @@ def main():
     differing = sorted(set(name for name, _, _, _ in differences))
     total = len(results["reference"]["cases"])
     print("%d fetch cases compared, %d differ" % (total, len(differing)))
-    for name, key, want, got in differences[:SHOW]:
-        print("\n--- %s [%s]" % (name, key))
-        print("reference: %s" % json.dumps(want))
-        print("rbake:     %s" % json.dumps(got))
-    if len(differences) > SHOW:
-        print("\n... and %d more differences" % (len(differences) - SHOW))
-    return 1 if differences else 0
+    labelled = [("%s [%s]" % (name, key), want, got) for name, key, want, got in differences]
+    return show_differences(labelled, SHOW)
 
 
 if __name__ == "__main__":
