@@ -12,10 +12,26 @@ worker's standard output, which rbake reads; the task's own output goes to
 its log.
 """
 
+import ctypes  # noqa: F401 (the network is cut off through it)
+import json
 import os
 import signal
 
 import bb
+# What every task's child needs, imported once here in the worker so that
+# each child inherits it ready instead of compiling it again.
+import bb.build  # noqa: F401
+import bb.codeparser  # noqa: F401
+import bb.data  # noqa: F401
+import bb.event  # noqa: F401
+import bb.fetch2  # noqa: F401
+import bb.process  # noqa: F401
+import bb.siggen  # noqa: F401
+import bb.utils  # noqa: F401
+import bb._build_shell  # noqa: F401
+import bb._build_stamps  # noqa: F401
+import bb._build_task  # noqa: F401
+import bb._build_worker  # noqa: F401
 import sys
 import traceback
 
@@ -75,8 +91,6 @@ def _run_child(fn, task, d, taskhash, unihash, taskdepdata):
 
 def _task_dep_data(text):
     """BB_TASKDEPDATA from rbake's JSON: task id to ``bb.TaskData``."""
-    import json
-
     result = {}
     for tid, (pn, taskname, fn, deps, provides, taskhash, unihash, hashfn, hashdeps) in json.loads(text).items():
         result[tid] = bb.TaskData(pn=pn, taskname=taskname, fn=fn, deps=set(deps), provides=provides,
