@@ -121,7 +121,7 @@ fn run_shard(workspace: &Workspace, shard: &str) -> Result<ExitCode, Failed> {
 /// Runs `jobs` workers, prints their diagnostics one worker after the
 /// other, and adds up their summaries.
 fn parse_in_workers(global: &GlobalArgs, jobs: usize) -> Result<Tally, Failed> {
-    let exe = std::env::current_exe().map_err(|error| {
+    let exe = crate::workspace::self_executable().map_err(|error| {
         eprintln!("error: cannot find the rbake executable for the workers: {error}");
         Failed
     })?;

@@ -130,6 +130,18 @@ impl Workspace {
     }
 }
 
+/// The running rbake binary, to start workers from. `/proc/self/exe`
+/// names the very binary this process runs even when the file has been
+/// replaced since (a rebuild during a long parse), so a worker always
+/// speaks this process's protocol.
+pub fn self_executable() -> std::io::Result<PathBuf> {
+    let proc_self = PathBuf::from("/proc/self/exe");
+    if proc_self.exists() {
+        return Ok(proc_self);
+    }
+    std::env::current_exe()
+}
+
 pub fn process_env() -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = std::env::vars().collect();
     env.sort();

@@ -77,7 +77,7 @@ impl WorkerHandle {
     /// Starts `rbake __worker` with the options that chose this
     /// configuration.
     pub fn start(global: &GlobalArgs) -> std::io::Result<WorkerHandle> {
-        let mut command = Command::new(std::env::current_exe()?);
+        let mut command = Command::new(crate::workspace::self_executable()?);
         command.args(global.to_args()).arg("__worker").stdin(Stdio::piped()).stdout(Stdio::piped());
         let mut child = command.spawn()?;
         let input = child.stdin.take();
