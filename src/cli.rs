@@ -86,9 +86,17 @@ pub enum Command {
     /// Run the tasks targets need whose stamps are not current, like
     /// `bitbake TARGET`.
     Build(BuildArgs),
+    /// Say whether a task will run on the next build, and why.
+    Why(WhyArgs),
     /// The worker that runs tasks for `rbake build` (internal).
     #[command(name = "__worker", hide = true)]
     Worker,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The task, as RECIPE:do_task.
+    pub task: String,
 }
 
 /// `rbake build`, with BitBake's spellings of its options.

@@ -19,7 +19,14 @@ pub fn run(args: &DiffsigsArgs) -> Result<ExitCode, Failed> {
     let b = load(&args.b)?;
     let mut out = Output::new();
     let mut lines = Vec::new();
-    explain(&a, &b, &[args.a.clone(), args.b.clone()], 0, &mut lines);
+    let files = [args.a.clone(), args.b.clone()];
+    explain(
+        &a,
+        &b,
+        &|tid, hash| find_sigfile(&files, tid, hash).map(|(_, sig)| sig),
+        0,
+        &mut lines,
+    );
     if lines.is_empty() {
         outln!(out, "No differences");
     }
@@ -52,8 +59,19 @@ fn text(value: &Value) -> String {
     }
 }
 
-/// The differences between two signatures, indented by `depth`.
-fn explain(a: &Value, b: &Value, files: &[PathBuf], depth: usize, lines: &mut Vec<String>) {
+/// Finds the signature of a task (by id) with a given hash, if there is one.
+pub(crate) type SignatureLookup<'a> = dyn Fn(&str, &str) -> Option<Value> + 'a;
+
+/// The differences between two signatures, indented by `depth`; a changed
+/// dependency is followed into its own signatures when `lookup` finds
+/// them.
+pub(crate) fn explain(
+    a: &Value,
+    b: &Value,
+    lookup: &SignatureLookup<'_>,
+    depth: usize,
+    lines: &mut Vec<String>,
+) {
     let pad = "  ".repeat(depth);
     let mut say = |line: String| lines.push(format!("{pad}{line}"));
     if a["basehash"] != b["basehash"] {
@@ -137,9 +155,8 @@ fn explain(a: &Value, b: &Value, files: &[PathBuf], depth: usize, lines: &mut Ve
             text(old),
             text(new)
         ));
-        let found = (find_sigfile(files, dep, &text(old)), find_sigfile(files, dep, &text(new)));
-        if let (Some((old_file, old_sig)), Some((new_file, new_sig))) = found {
-            explain(&old_sig, &new_sig, &[old_file, new_file], depth + 1, lines);
+        if let (Some(old_sig), Some(new_sig)) = (lookup(dep, &text(old)), lookup(dep, &text(new))) {
+            explain(&old_sig, &new_sig, lookup, depth + 1, lines);
         }
     }
     if a["taskhash"] != b["taskhash"] && lines.is_empty() {
@@ -154,7 +171,7 @@ fn explain(a: &Value, b: &Value, files: &[PathBuf], depth: usize, lines: &mut Ve
 /// The signature file of the task `tid` with `hash`, searched for in the
 /// directories of `files` (every recipe's stamps usually share one), and
 /// its contents.
-fn find_sigfile(files: &[PathBuf], tid: &str, hash: &str) -> Option<(PathBuf, Value)> {
+pub(crate) fn find_sigfile(files: &[PathBuf], tid: &str, hash: &str) -> Option<(PathBuf, Value)> {
     let task = tid.rsplit(':').next().unwrap_or_default();
     let suffix = format!(".{task}.sigdata.{hash}.json");
     for file in files {

@@ -13,6 +13,7 @@ mod recipes_cmd;
 mod show_cmd;
 mod sigs_cmd;
 mod syntax_cmd;
+mod why_cmd;
 mod workspace;
 
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         cli::Command::Sigs(args) => sigs_cmd::run(&cli.global, &args),
         cli::Command::Diffsigs(args) => diffsigs_cmd::run(&args),
         cli::Command::Build(args) => build::run(&cli.global, &args),
+        cli::Command::Why(args) => why_cmd::run(&cli.global, &args),
         cli::Command::Worker => return build::worker::run(&cli.global),
     };
     // A failed command has already said why.

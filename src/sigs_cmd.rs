@@ -44,13 +44,33 @@ pub fn run(global: &GlobalArgs, args: &SigsArgs) -> Result<ExitCode, Failed> {
     Ok(if errors || failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-/// Writes one task's signature file; returns its path.
-fn write_sigdata(
+/// Writes one task's signature file beside its stamps; returns its path.
+pub(crate) fn write_sigdata(
     workspace: &Workspace,
     request: PlanRequest<'_>,
     tasks: &[PlannedTask],
     task: &PlannedTask,
 ) -> Result<PathBuf, String> {
+    let (document, hash) = signature_document(workspace, request, tasks, task)?;
+    let stamp = stamp_of(workspace, task).ok_or("STAMP is not set")?;
+    let path = PathBuf::from(format!("{stamp}.{}.sigdata.{hash}.json", task.task));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    }
+    let text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    write_atomically(&path, text.as_bytes())
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    Ok(path)
+}
+
+/// What a task's hashes are made of, as its signature file holds it, and
+/// its taskhash.
+pub(crate) fn signature_document(
+    workspace: &Workspace,
+    request: PlanRequest<'_>,
+    tasks: &[PlannedTask],
+    task: &PlannedTask,
+) -> Result<(serde_json::Value, String), String> {
     let db = &workspace.db;
     let invocation = workspace.invocation;
     let id = TaskId::new(db, task.fn_name.clone(), task.task.clone());
@@ -66,6 +86,9 @@ fn write_sigdata(
         let dep_hash = taskhash(db, invocation, request, dep_id).clone();
         runtaskhashes.insert(dep.tid.clone(), json!(dep_hash));
     }
+    // A forced run's taint, as BitBake's signature data holds it.
+    let taint = stamp_of(workspace, task)
+        .and_then(|stamp| std::fs::read_to_string(format!("{stamp}.{}.taint", task.task)).ok());
     let document = json!({
         "tid": task.tid,
         "task": task.task,
@@ -76,23 +99,15 @@ fn write_sigdata(
         "runtaskdeps": runtaskdeps,
         "runtaskhashes": runtaskhashes,
         "file_checksum_values": task_file_checksums(db, invocation, id),
-        "taint": null,
+        "taint": taint,
         "taskhash": hash,
         "unihash": hash,
     });
-    let stamp = stamp_of(workspace, task).ok_or("STAMP is not set")?;
-    let path = PathBuf::from(format!("{stamp}.{}.sigdata.{hash}.json", task.task));
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
-    }
-    let text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    write_atomically(&path, text.as_bytes())
-        .map_err(|error| format!("{}: {error}", path.display()))?;
-    Ok(path)
+    Ok((document, hash))
 }
 
 /// The task's recipe's STAMP.
-fn stamp_of(workspace: &Workspace, task: &PlannedTask) -> Option<String> {
+pub(crate) fn stamp_of(workspace: &Workspace, task: &PlannedTask) -> Option<String> {
     let entry = entry_by_fn(&workspace.db, workspace.invocation, &task.fn_name)?;
     Some(entry.info.stamp.clone()).filter(|stamp| !stamp.is_empty())
 }

@@ -100,8 +100,12 @@ fn a_build_runs_in_dependency_order_and_a_second_build_runs_nothing() {
     assert!(position("app compile") < position("app install"));
     assert_eq!(results.len(), 8, "{results:?}");
     // Stamps are named by taskhash (64 hex digits), noexec do_build included.
-    let stamps = stamps_of(&dir.topdir, "app-1.0-r0.do_");
+    let (records, stamps): (Vec<String>, Vec<String>) = stamps_of(&dir.topdir, "app-1.0-r0.do_")
+        .into_iter()
+        .partition(|name| name.contains(".sigdata."));
     assert_eq!(stamps.len(), 5, "{stamps:?}");
+    // Each task that ran left the record of its signature for `rbake why`.
+    assert_eq!(records.len(), 4, "{records:?}");
     assert!(stamps.iter().all(|name| name.rsplit('.').next().is_some_and(|hash| hash.len() == 64)));
     assert!(!dir.path("tmp/work/app-1.0-r0/temp/run.do_build").exists(), "a noexec task ran");
 

@@ -77,6 +77,8 @@ pub struct Outcome {
     /// Failed tasks, each with its log file if it has one.
     pub failed: Vec<(usize, Option<String>)>,
     pub interrupted: bool,
+    /// Tasks the worker ran to success.
+    pub ran: Vec<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -271,6 +273,7 @@ impl Dispatcher<'_, '_> {
                 console.error(&format!("{}: {error}", self.tasks[index].tid));
             }
             if status == 0 {
+                self.outcome.ran.push(index);
                 self.succeed(index, console);
             } else {
                 let task = &self.tasks[index];

@@ -11,10 +11,11 @@ mod devshell;
 mod dispatch;
 mod events;
 mod lock;
+pub(crate) mod records;
 mod scene_run;
 mod scheduler;
 mod setscene;
-mod stamps;
+pub(crate) mod stamps;
 mod taskdepdata;
 mod ui;
 pub mod worker;
@@ -261,6 +262,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     console.note("Executing Tasks");
     let outcome = dispatch(&tasks, &options, &mut worker, &mut console, &mut record);
     worker.finish();
+    records::record_runs(&workspace, request, &plan, &outcome.ran, &mut console);
     Ok(summarise(&tasks, &outcome, &mut console, log_lines))
 }
 

@@ -1,0 +1,117 @@
+//! `rbake why` after real builds and real edits, on a copy of the build
+//! fixture layer: never built, current, a changed variable traced to its
+//! file and line, a changed dependency, a forced task and a nostamp task.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{root, FIXED_PATH};
+
+struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("rbake-why-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("top")).expect("a scratch directory");
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(root().join("tests/data/build/layer"))
+            .arg(dir.join("layer"))
+            .status()
+            .expect("cp");
+        assert!(status.success());
+        Scratch { dir }
+    }
+
+    fn rbake(&self, args: &[&str]) -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_rbake"))
+            .env_clear()
+            .env("PATH", FIXED_PATH)
+            .env("BBPATH", self.dir.join("layer"))
+            .current_dir(self.dir.join("top"))
+            .args(args)
+            .output()
+            .expect("cannot run rbake");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "rbake {args:?}:\n{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+    }
+
+    fn append(&self, relative: &str, text: &str) {
+        let path = self.dir.join("layer").join(relative);
+        let mut contents = std::fs::read_to_string(&path).expect("a layer file");
+        contents.push_str(text);
+        std::fs::write(&path, contents).expect("edit");
+    }
+
+    fn layer_path(&self, relative: &str) -> PathBuf {
+        self.dir.join("layer").join(relative)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+#[test]
+fn why_traces_a_rebuild_to_the_edit_that_causes_it() {
+    let scratch = Scratch::new("edit");
+    let never = scratch.rbake(&["why", "app:do_compile"]);
+    assert!(first_line(&never).contains("will run: it was never built"), "{never}");
+
+    scratch.rbake(&["build", "app"]);
+    let current = scratch.rbake(&["why", "app:do_compile"]);
+    assert!(first_line(&current).contains("will not run: its stamp for taskhash"), "{current}");
+
+    scratch.append(
+        "recipes/app_1.0.bb",
+        "APP_GREETING = \"hello\"\ndo_compile:append() {\n\techo ${APP_GREETING}\n}\n",
+    );
+    scratch.rbake(&["build", "app"]);
+    let recipe = scratch.layer_path("recipes/app_1.0.bb");
+    let text = std::fs::read_to_string(&recipe).unwrap().replace("\"hello\"", "\"bonjour\"");
+    std::fs::write(&recipe, text).unwrap();
+    let changed = scratch.rbake(&["why", "app:do_compile"]);
+    assert!(first_line(&changed).contains("will run: its taskhash changed"), "{changed}");
+    assert!(
+        changed.contains("Variable APP_GREETING value changed from 'hello' to 'bonjour'"),
+        "{changed}"
+    );
+    let place = format!("set at {}:3 (set \"bonjour\")", recipe.display());
+    assert!(changed.contains(&place), "{changed}");
+
+    // A task downstream names the dependency whose hash changed, and why.
+    let downstream = scratch.rbake(&["why", "app:do_install"]);
+    assert!(downstream.contains("Hash for task dependency"), "{downstream}");
+    assert!(downstream.contains("app_1.0.bb:do_compile changed from"), "{downstream}");
+    assert!(downstream.contains("    Variable APP_GREETING value changed"), "{downstream}");
+}
+
+#[test]
+fn why_names_forced_and_nostamp_tasks() {
+    let scratch = Scratch::new("forced");
+    scratch.rbake(&["build", "lib"]);
+    // A forced run taints the task: the next build's hash differs by the taint.
+    scratch.rbake(&["build", "-f", "-c", "compile", "lib"]);
+    let forced = scratch.rbake(&["why", "lib:do_install"]);
+    assert!(forced.contains("Taint (by forced/invalidated task) changed from None to"), "{forced}");
+
+    scratch.rbake(&["build", "stampless"]);
+    let nostamp = scratch.rbake(&["why", "stampless:do_compile"]);
+    assert!(first_line(&nostamp).contains("will run: it is a nostamp task"), "{nostamp}");
+}
