@@ -95,7 +95,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// The task, as RECIPE:do_task.
+    /// The task, as RECIPE:do_task, or do_task for the last build's
+    /// (first) target.
     pub task: String,
 }
 

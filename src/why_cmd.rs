@@ -10,9 +10,10 @@ use std::process::ExitCode;
 
 use rbake_queries::plan::cache::{entry_by_fn, variant_by_fn};
 use rbake_queries::plan::{plan, PlannedTask};
+use rbake_queries::python::{check_setscene_hashes, take_messages, HashCheckEntry};
 use serde_json::Value;
 
-use crate::build::records::records_of;
+use crate::build::records::{last_target, records_of};
 use crate::build::stamps::{StampNaming, StampSite};
 use crate::cli::{GlobalArgs, TargetArgs, WhyArgs};
 use crate::diffsigs_cmd::{explain, find_sigfile};
@@ -23,12 +24,23 @@ use crate::sigs_cmd::{signature_document, stamp_of};
 use crate::workspace::{process_env, Failed, Workspace};
 
 pub fn run(global: &GlobalArgs, args: &WhyArgs) -> Result<ExitCode, Failed> {
-    let Some((recipe, task)) = split_spec(&args.task) else {
-        eprintln!("error: name the task as RECIPE:do_task (for example zlib:do_compile)");
-        return Err(Failed);
-    };
     let workspace = Workspace::open(global, process_env())?;
     let config = workspace.checked_config()?;
+    let topdir = config.state.datastore.get_var("TOPDIR", true).ok().flatten().unwrap_or_default();
+    let spec = match &args.task {
+        task if task.starts_with("do_") => match last_target(Path::new(&topdir)) {
+            Some(recipe) => format!("{recipe}:{task}"),
+            None => {
+                eprintln!("error: no build has run here yet; name the task as RECIPE:{task}");
+                return Err(Failed);
+            }
+        },
+        task => task.clone(),
+    };
+    let Some((recipe, task)) = split_spec(&spec) else {
+        eprintln!("error: name the task as [RECIPE:]do_task (for example zlib:do_compile)");
+        return Err(Failed);
+    };
     let handler = config.state.datastore.get_var("BB_SIGNATURE_HANDLER", true).ok().flatten();
     let naming = StampNaming::for_handler(&handler.unwrap_or_default());
     let targets = TargetArgs {
@@ -82,6 +94,32 @@ pub fn run(global: &GlobalArgs, args: &WhyArgs) -> Result<ExitCode, Failed> {
             path.display()
         );
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = site.setscene_path(naming).filter(|path| path.exists()) {
+        outln!(
+            out,
+            "{label} will not run: it was restored from shared state for taskhash {hash} ({})",
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let has_setscene =
+        info.as_ref().is_some_and(|info| info.task(&format!("{task}_setscene")).is_some());
+    let hashcheck = config.state.datastore.get_var("BB_HASHCHECK_FUNCTION", true).ok().flatten();
+    if let (true, Some(function)) = (has_setscene, hashcheck.filter(|name| !name.trim().is_empty()))
+    {
+        let entry = HashCheckEntry {
+            tid: target.tid.clone(),
+            taskhash: hash.clone(),
+            unihash: hash.clone(),
+            hashfn: info.as_ref().map(|info| info.hashfn.clone()).unwrap_or_default(),
+        };
+        let available = check_setscene_hashes(&config.state, function.trim(), &[entry], false);
+        let _ = take_messages();
+        if available.is_ok_and(|found| found.contains(&target.tid)) {
+            outln!(out, "{label} will not really run: shared state has its output for taskhash {hash}, so its setscene task restores it");
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     let records = records_of(&stamp, &task);
     let Some(last) =

@@ -115,3 +115,38 @@ fn why_names_forced_and_nostamp_tasks() {
     let nostamp = scratch.rbake(&["why", "stampless:do_compile"]);
     assert!(first_line(&nostamp).contains("will run: it is a nostamp task"), "{nostamp}");
 }
+
+#[test]
+fn why_names_shared_state_and_defaults_to_the_last_target() {
+    // The setscene fixture layer offers what SSTATE_AVAILABLE lists.
+    let dir = std::env::temp_dir().join(format!("rbake-why-{}-sstate", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("available.conf"), "SSTATE_AVAILABLE = \"c:do_package\"\n").unwrap();
+    let rbake = |args: &[&str]| -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_rbake"))
+            .env_clear()
+            .env("PATH", FIXED_PATH)
+            .env("BBPATH", root().join("tests/data/setscene/layer"))
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .expect("cannot run rbake");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let offered = rbake(&["why", "c:do_package"]);
+    assert!(
+        first_line(&offered).contains("will not really run: shared state has its output"),
+        "{offered}"
+    );
+
+    rbake(&["build", "c", "-c", "populate_sysroot"]);
+    // Without a recipe, the last build's target.
+    let current = rbake(&["why", "do_populate_sysroot"]);
+    assert!(
+        first_line(&current).starts_with("c:do_populate_sysroot will not run: its stamp"),
+        "{current}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

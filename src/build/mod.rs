@@ -109,6 +109,9 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     if errors {
         return Err(Failed);
     }
+    if !args.dry_run {
+        records::remember_targets(&topdir, &targets.targets);
+    }
     if let Some(fn_name) = &buildfile_recipe {
         let task = with_do(targets.task.as_deref().unwrap_or("build"));
         plan = buildfile::restrict(&plan, fn_name, &task).map_err(|error| {

@@ -3,13 +3,13 @@
 //! is kept beside its stamp, so that `rbake why` can compare the next
 //! build against what actually ran. Only the newest few per task are kept.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rbake_queries::plan::{Plan, PlanRequest};
 
 use super::ui::Console;
 use crate::sigs_cmd::{stamp_of, write_sigdata};
-use crate::workspace::Workspace;
+use crate::workspace::{write_atomically, Workspace};
 
 /// How many signature files each task keeps.
 pub const KEPT_PER_TASK: usize = 3;
@@ -51,6 +51,23 @@ pub fn records_of(stamp: &str, task: &str) -> Vec<PathBuf> {
         .collect();
     found.sort_by(|a, b| b.cmp(a));
     found.into_iter().map(|(_, path)| path).collect()
+}
+
+/// The file that names the targets of the last build in a build directory.
+fn last_targets_file(topdir: &Path) -> PathBuf {
+    topdir.join("rbake-last-targets")
+}
+
+/// Remembers the targets of this build (for `rbake why` without a recipe).
+pub fn remember_targets(topdir: &Path, targets: &[String]) {
+    let text: String = targets.iter().map(|target| format!("{target}\n")).collect();
+    let _ = write_atomically(&last_targets_file(topdir), text.as_bytes());
+}
+
+/// The first target of the last build in `topdir`, if any.
+pub fn last_target(topdir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(last_targets_file(topdir)).ok()?;
+    text.lines().next().map(str::to_owned).filter(|target| !target.is_empty())
 }
 
 fn prune(stamp: &str, task: &str) {
