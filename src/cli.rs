@@ -98,6 +98,10 @@ pub struct WhyArgs {
     /// The task, as RECIPE:do_task, or do_task for the last build's
     /// (first) target.
     pub task: String,
+    /// Print JSON: the task, whether it will run, the cause, the summary
+    /// and the details.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `rbake build`, with BitBake's spellings of its options.

@@ -23,7 +23,44 @@ use crate::output::Output;
 use crate::sigs_cmd::{signature_document, stamp_of};
 use crate::workspace::{process_env, Failed, Workspace};
 
+/// What `why` found: whether the task will run, the cause in a word and in
+/// a sentence, and the changes behind it, one line each.
+struct Answer {
+    task: String,
+    will_run: bool,
+    cause: &'static str,
+    summary: String,
+    details: Vec<String>,
+}
+
+impl Answer {
+    fn new(task: &str, will_run: bool, cause: &'static str, summary: String) -> Answer {
+        Answer { task: task.to_owned(), will_run, cause, summary, details: Vec::new() }
+    }
+}
+
 pub fn run(global: &GlobalArgs, args: &WhyArgs) -> Result<ExitCode, Failed> {
+    let answer = find_answer(global, args)?;
+    let mut out = Output::new();
+    if args.json {
+        let document = serde_json::json!({
+            "task": answer.task,
+            "will_run": answer.will_run,
+            "cause": answer.cause,
+            "summary": answer.summary,
+            "details": answer.details,
+        });
+        outln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+    } else {
+        outln!(out, "{} {}", answer.task, answer.summary);
+        for line in &answer.details {
+            outln!(out, "{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn find_answer(global: &GlobalArgs, args: &WhyArgs) -> Result<Answer, Failed> {
     let workspace = Workspace::open(global, process_env())?;
     let config = workspace.checked_config()?;
     let topdir = config.state.datastore.get_var("TOPDIR", true).ok().flatten().unwrap_or_default();
@@ -81,27 +118,22 @@ pub fn run(global: &GlobalArgs, args: &WhyArgs) -> Result<ExitCode, Failed> {
         extra: flag("stamp-extra-info").unwrap_or_default(),
         hash: hash.clone(),
     };
-    let mut out = Output::new();
     let label = format!("{recipe}:{task}");
     if flag("nostamp").is_some_and(|value| !value.is_empty()) {
-        outln!(out, "{label} will run: it is a nostamp task, which runs on every build");
-        return Ok(ExitCode::SUCCESS);
+        let summary = "will run: it is a nostamp task, which runs on every build".to_owned();
+        return Ok(Answer::new(&label, true, "nostamp", summary));
     }
     if let Some(path) = site.path(naming).filter(|path| path.exists()) {
-        outln!(
-            out,
-            "{label} will not run: its stamp for taskhash {hash} is there ({})",
-            path.display()
-        );
-        return Ok(ExitCode::SUCCESS);
+        let summary =
+            format!("will not run: its stamp for taskhash {hash} is there ({})", path.display());
+        return Ok(Answer::new(&label, false, "current", summary));
     }
     if let Some(path) = site.setscene_path(naming).filter(|path| path.exists()) {
-        outln!(
-            out,
-            "{label} will not run: it was restored from shared state for taskhash {hash} ({})",
+        let summary = format!(
+            "will not run: it was restored from shared state for taskhash {hash} ({})",
             path.display()
         );
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Answer::new(&label, false, "restored", summary));
     }
     let has_setscene =
         info.as_ref().is_some_and(|info| info.task(&format!("{task}_setscene")).is_some());
@@ -117,25 +149,21 @@ pub fn run(global: &GlobalArgs, args: &WhyArgs) -> Result<ExitCode, Failed> {
         let available = check_setscene_hashes(&config.state, function.trim(), &[entry], false);
         let _ = take_messages();
         if available.is_ok_and(|found| found.contains(&target.tid)) {
-            outln!(out, "{label} will not really run: shared state has its output for taskhash {hash}, so its setscene task restores it");
-            return Ok(ExitCode::SUCCESS);
+            let summary = format!("will not really run: shared state has its output for taskhash {hash}, so its setscene task restores it");
+            return Ok(Answer::new(&label, false, "shared-state", summary));
         }
     }
     let records = records_of(&stamp, &task);
     let Some(last) =
         records.iter().find_map(|path| load(path).filter(|old| old["taskhash"] != now["taskhash"]))
     else {
-        outln!(
-            out,
-            "{label} will run: it was never built (no stamp, and no record of an earlier run)"
-        );
-        return Ok(ExitCode::SUCCESS);
+        let summary =
+            "will run: it was never built (no stamp, and no record of an earlier run)".to_owned();
+        return Ok(Answer::new(&label, true, "never-built", summary));
     };
-    outln!(
-        out,
-        "{label} will run: its taskhash changed from {} to {hash}",
-        text(&last["taskhash"])
-    );
+    let summary =
+        format!("will run: its taskhash changed from {} to {hash}", text(&last["taskhash"]));
+    let mut answer = Answer::new(&label, true, "changed", summary);
     let dir = PathBuf::from(&stamp).parent().map(Path::to_path_buf).unwrap_or_default();
     let probe = vec![dir.join("probe")];
     let current_of = |tid: &str, wanted: &str| -> Option<Value> {
@@ -150,16 +178,18 @@ pub fn run(global: &GlobalArgs, args: &WhyArgs) -> Result<ExitCode, Failed> {
     let mut lines = Vec::new();
     explain(&last, &now, &lookup, 1, &mut lines);
     for line in lines {
-        outln!(out, "{line}");
         // The task's own variables are traced in its own datastore.
         let own = indent_of(&line).len() == 2;
-        if let Some(variable) = changed_variable(&line).filter(|_| own) {
-            if let Some(place) = last_set(&workspace, &target.fn_name, variable) {
-                outln!(out, "{}  set at {place}", indent_of(&line));
-            }
+        let place = changed_variable(&line)
+            .filter(|_| own)
+            .and_then(|variable| last_set(&workspace, &target.fn_name, variable));
+        let indent = indent_of(&line).to_owned();
+        answer.details.push(line);
+        if let Some(place) = place {
+            answer.details.push(format!("{indent}  set at {place}"));
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(answer)
 }
 
 /// `RECIPE:do_task` split at the last `:do_`.

@@ -95,6 +95,14 @@ fn why_traces_a_rebuild_to_the_edit_that_causes_it() {
     let place = format!("set at {}:3 (set \"bonjour\")", recipe.display());
     assert!(changed.contains(&place), "{changed}");
 
+    // The same answer as JSON, for tools.
+    let json: serde_json::Value =
+        serde_json::from_str(&scratch.rbake(&["why", "--json", "app:do_compile"])).expect("JSON");
+    assert_eq!(json["will_run"], true);
+    assert_eq!(json["cause"], "changed");
+    let details = json["details"].as_array().expect("details");
+    assert!(details.iter().any(|line| line.as_str().is_some_and(|line| line.contains(&place))));
+
     // A task downstream names the dependency whose hash changed, and why.
     let downstream = scratch.rbake(&["why", "app:do_install"]);
     assert!(downstream.contains("Hash for task dependency"), "{downstream}");
