@@ -97,7 +97,16 @@ pub enum Command {
 pub struct WhyArgs {
     /// The task, as RECIPE:do_task, or do_task for the last build's
     /// (first) target.
-    pub task: String,
+    #[arg(required_unless_present = "var")]
+    pub task: Option<String>,
+    /// Explain this variable's value instead: every contribution with its
+    /// file:line, and the variables it refers to.
+    #[arg(long, value_name = "VAR", conflicts_with = "task")]
+    pub var: Option<String>,
+    /// With --var: the recipe whose datastore to read (default: the
+    /// configuration).
+    #[arg(short = 'r', long = "recipe", value_name = "RECIPE", requires = "var")]
+    pub recipe: Option<String>,
     /// Print JSON: the task, whether it will run, the cause, the summary
     /// and the details.
     #[arg(long)]

@@ -40,6 +40,10 @@ impl Answer {
 }
 
 pub fn run(global: &GlobalArgs, args: &WhyArgs) -> Result<ExitCode, Failed> {
+    if let Some(name) = &args.var {
+        let workspace = Workspace::open(global, process_env())?;
+        return crate::why_var::run(&workspace, args.recipe.as_deref(), name, args.json);
+    }
     let answer = find_answer(global, args)?;
     let mut out = Output::new();
     if args.json {
@@ -64,7 +68,7 @@ fn find_answer(global: &GlobalArgs, args: &WhyArgs) -> Result<Answer, Failed> {
     let workspace = Workspace::open(global, process_env())?;
     let config = workspace.checked_config()?;
     let topdir = config.state.datastore.get_var("TOPDIR", true).ok().flatten().unwrap_or_default();
-    let spec = match &args.task {
+    let spec = match args.task.as_deref().unwrap_or_default() {
         task if task.starts_with("do_") => match last_target(Path::new(&topdir)) {
             Some(recipe) => format!("{recipe}:{task}"),
             None => {
@@ -72,7 +76,7 @@ fn find_answer(global: &GlobalArgs, args: &WhyArgs) -> Result<Answer, Failed> {
                 return Err(Failed);
             }
         },
-        task => task.clone(),
+        task => task.to_owned(),
     };
     let Some((recipe, task)) = split_spec(&spec) else {
         eprintln!("error: name the task as [RECIPE:]do_task (for example zlib:do_compile)");

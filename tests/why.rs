@@ -158,3 +158,30 @@ fn why_names_shared_state_and_defaults_to_the_last_target() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn why_var_shows_each_contribution_and_the_references_with_their_places() {
+    let scratch = Scratch::new("var");
+    scratch.append(
+        "recipes/app_1.0.bb",
+        "APP_FLAGS = \"a b\"\nAPP_FLAGS:append = \" c\"\nAPP_FLAGS:remove = \"b\"\nAPP_ALL = \"${APP_FLAGS} x\"\n",
+    );
+    let recipe = scratch.layer_path("recipes/app_1.0.bb").display().to_string();
+    let all = scratch.rbake(&["why", "--var", "APP_ALL", "-r", "app"]);
+    assert_eq!(first_line(&all), "APP_ALL = \"a  c x\"", "{all}");
+    assert!(all.contains(&format!("    set at {recipe}:6: \"${{APP_FLAGS}} x\"")), "{all}");
+    assert!(all.contains(&format!("    ${{APP_FLAGS}} = \"a  c\", set at {recipe}:5")), "{all}");
+
+    let flags = scratch.rbake(&["why", "--var", "APP_FLAGS", "-r", "app"]);
+    let order: Vec<&str> = flags.lines().filter(|line| line.starts_with("    ")).collect();
+    assert_eq!(
+        order,
+        vec![
+            format!("    set at {recipe}:3: \"a b\""),
+            format!("    :append at {recipe}:4: \" c\""),
+            format!("    :remove at {recipe}:5: \"b\""),
+        ],
+        "{flags}"
+    );
+    assert!(flags.contains("  removed by :remove: b"), "{flags}");
+}
