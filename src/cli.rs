@@ -99,6 +99,10 @@ pub struct WhyArgs {
     /// (first) target.
     #[arg(required_unless_present = "var")]
     pub task: Option<String>,
+    /// Explain instead why the task is in the plan for this target: a
+    /// dependency path, each edge named by the flag that makes it.
+    #[arg(long, value_name = "TARGET")]
+    pub plan: Option<String>,
     /// Explain this variable's value instead: every contribution with its
     /// file:line, and the variables it refers to.
     #[arg(long, value_name = "VAR", conflicts_with = "task")]

@@ -14,6 +14,7 @@ mod show_cmd;
 mod sigs_cmd;
 mod syntax_cmd;
 mod why_cmd;
+mod why_plan;
 mod why_var;
 mod workspace;
 

@@ -44,6 +44,11 @@ pub fn run(global: &GlobalArgs, args: &WhyArgs) -> Result<ExitCode, Failed> {
         let workspace = Workspace::open(global, process_env())?;
         return crate::why_var::run(&workspace, args.recipe.as_deref(), name, args.json);
     }
+    if let (Some(target), Some(task)) = (&args.plan, &args.task) {
+        let workspace = Workspace::open(global, process_env())?;
+        workspace.checked_config()?;
+        return crate::why_plan::run(&workspace, target, task);
+    }
     let answer = find_answer(global, args)?;
     let mut out = Output::new();
     if args.json {

@@ -185,3 +185,26 @@ fn why_var_shows_each_contribution_and_the_references_with_their_places() {
     );
     assert!(flags.contains("  removed by :remove: b"), "{flags}");
 }
+
+#[test]
+fn why_plan_names_the_path_and_the_flag_behind_each_edge() {
+    let scratch = Scratch::new("plan");
+    let path = scratch.rbake(&["why", "--plan", "app", "lib:do_compile"]);
+    let lines: Vec<&str> = path.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "lib:do_compile is in the plan for app:",
+            "  app:do_build",
+            "  <- app:do_populate_sysroot (addtask do_build after do_populate_sysroot)",
+            "  <- app:do_install (addtask do_populate_sysroot after do_install)",
+            "  <- app:do_compile (addtask do_install after do_compile)",
+            "  <- lib:do_populate_sysroot (do_compile[deptask] = \"do_populate_sysroot\", through DEPENDS)",
+            "  <- lib:do_install (addtask do_populate_sysroot after do_install)",
+            "  <- lib:do_compile (addtask do_install after do_compile)",
+        ],
+        "{path}"
+    );
+    let absent = scratch.rbake(&["why", "--plan", "lib", "app:do_compile"]);
+    assert_eq!(first_line(&absent), "app:do_compile is not in the plan for lib");
+}
