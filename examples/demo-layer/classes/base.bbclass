@@ -107,6 +107,14 @@ python base_do_patch() {
     import subprocess
     s = d.getVar('S')
     for path, striplevel in src_patches(d):
+        # A run that was interrupted after a patch went in (before the
+        # task's stamp was written) leaves it applied: this run goes on.
+        check = ['patch', '-p%s' % striplevel, '--reverse', '--dry-run', '--batch',
+                 '--force', '--silent', '-i', path]
+        if subprocess.run(check, cwd=s, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0:
+            bb.note("Patch %s is already applied" % os.path.basename(path))
+            continue
         bb.note("Applying patch %s" % os.path.basename(path))
         cmd = ['patch', '-p%s' % striplevel, '--forward', '--batch',
                '--no-backup-if-mismatch', '-i', path]
