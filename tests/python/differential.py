@@ -3,6 +3,8 @@ reference BitBake live, and how a difference between them is shown."""
 
 import json
 import os
+import subprocess
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OURS = os.path.normpath(os.path.join(HERE, "..", "..", "queries", "python"))
@@ -20,3 +22,17 @@ def show_differences(differences, limit):
     if len(differences) > limit:
         print("\n... and %d more" % (len(differences) - limit))
     return 1 if differences else 0
+
+
+def run_self_probe(script, python, kind, workdir):
+    """Runs ``script --probe KIND WORKDIR`` under ``python`` (a fixed hash
+    seed, no bytecode, no PYTHONPATH) and returns the JSON it prints; a
+    probe that fails stops the test with exit status 2."""
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("PYTHONPATH", None)
+    completed = subprocess.run([python, os.path.abspath(script), "--probe", kind, workdir],
+                               capture_output=True, text=True, env=env, cwd=workdir)
+    if completed.returncode != 0:
+        print("FAIL: the %s probe did not complete:\n%s" % (kind, completed.stderr), file=sys.stderr)
+        sys.exit(2)
+    return json.loads(completed.stdout)

@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 
+from differential import run_self_probe
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OURS_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "queries", "python"))
 DEFAULT_ORACLE = "/root/.cache/rbake-oracle/venv/bin/python"
@@ -1072,14 +1074,7 @@ def oracle_python():
 
 
 def run_probe(python, kind, workdir):
-    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
-    env.pop("PYTHONPATH", None)
-    completed = subprocess.run([python, os.path.abspath(__file__), "--probe", kind, workdir],
-                               capture_output=True, text=True, env=env, cwd=workdir)
-    if completed.returncode != 0:
-        print("FAIL: the %s probe did not complete:\n%s" % (kind, completed.stderr), file=sys.stderr)
-        sys.exit(2)
-    return json.loads(completed.stdout)
+    return run_self_probe(__file__, python, kind, workdir)
 
 
 def main():
