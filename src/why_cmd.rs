@@ -121,12 +121,7 @@ fn find_answer(global: &GlobalArgs, args: &WhyArgs) -> Result<Answer, Failed> {
         entry_by_fn(db, workspace.invocation, &target.fn_name).map(|entry| entry.info.clone());
     let flag =
         |name: &str| info.as_ref().and_then(|info| info.task(&task)?.flag(name).map(str::to_owned));
-    let site = StampSite {
-        base: stamp.clone(),
-        task: task.clone(),
-        extra: flag("stamp-extra-info").unwrap_or_default(),
-        hash: hash.clone(),
-    };
+    let site = StampSite::for_task(info.as_deref(), &task, hash.clone());
     let label = format!("{recipe}:{task}");
     if flag("nostamp").is_some_and(|value| !value.is_empty()) {
         let summary = "will run: it is a nostamp task, which runs on every build".to_owned();

@@ -146,17 +146,16 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     let mut tasks = Vec::with_capacity(plan.tasks.len());
     let mut is_setscene = Vec::with_capacity(plan.tasks.len());
     let mut recipes = Vec::with_capacity(plan.tasks.len());
-    for (index, planned) in plan.tasks.iter().enumerate() {
+    for planned in &plan.tasks {
         let id = TaskId::new(db, planned.fn_name.clone(), planned.task.clone());
         let Some(hash) = taskhash(db, workspace.invocation, request, id).clone() else {
             console
                 .error(&format!("No taskhash for {}: the signature handler failed", planned.tid));
             return Err(Failed);
         };
-        let mut stamp = stamp_site(&workspace, &plan, index);
-        stamp.hash = hash.clone();
         let info =
             entry_by_fn(db, workspace.invocation, &planned.fn_name).map(|entry| entry.info.clone());
+        let stamp = StampSite::for_task(info.as_deref(), &planned.task, hash.clone());
         let flag = |name: &str| {
             info.as_ref()
                 .and_then(|info| info.task(&planned.task))
@@ -326,16 +325,8 @@ fn with_do(task: &str) -> String {
 /// Where the plan's task `index` keeps its stamp (without its hash).
 fn stamp_site(workspace: &Workspace, plan: &Plan, index: usize) -> StampSite {
     let planned = &plan.tasks[index];
-    let info = entry_by_fn(&workspace.db, workspace.invocation, &planned.fn_name)
-        .map(|entry| entry.info.clone());
-    let base = info.as_ref().map(|info| info.stamp.clone()).unwrap_or_default();
-    let extra = info
-        .as_ref()
-        .and_then(|info| info.task(&planned.task))
-        .and_then(|task| task.flag("stamp-extra-info"))
-        .unwrap_or_default()
-        .to_owned();
-    StampSite { base, task: planned.task.clone(), extra, hash: String::new() }
+    let entry = entry_by_fn(&workspace.db, workspace.invocation, &planned.fn_name);
+    StampSite::for_task(entry.map(|entry| &*entry.info), &planned.task, String::new())
 }
 
 /// BitBake's PF: `PN-[PE_]PV-PR`.

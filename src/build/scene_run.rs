@@ -40,11 +40,19 @@ struct Facts<'a> {
     depvalid: &'a str,
     recipes: &'a [(String, String)],
     failures: std::cell::RefCell<Vec<String>>,
+    /// Real stamps checked so far (no real task runs in this phase, so
+    /// an answer holds for the whole phase).
+    real_current: std::cell::RefCell<HashMap<usize, bool>>,
 }
 
 impl SceneFacts for Facts<'_> {
     fn real_stamp_current(&self, task: usize) -> bool {
-        stamp_current(self.tasks, task, self.naming, true)
+        if let Some(&known) = self.real_current.borrow().get(&task) {
+            return known;
+        }
+        let current = stamp_current(self.tasks, task, self.naming, true);
+        self.real_current.borrow_mut().insert(task, current);
+        current
     }
 
     fn setscene_stamp_current(&self, task: usize) -> bool {
@@ -116,6 +124,7 @@ pub fn run_setscene(
         depvalid: &setup.depvalid,
         recipes: &setup.recipes,
         failures: Default::default(),
+        real_current: Default::default(),
     };
     let noexec: Vec<bool> = tasks.iter().map(|task| task.noexec).collect();
     let (mut decisions, to_check) = SceneDecisions::new(&graph, &facts, &noexec);

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use rbake_queries::recipe::RecipeInfo;
+
 use crate::workspace::write_atomically;
 
 /// How the configured signature handler names stamps.
@@ -40,6 +42,18 @@ pub struct StampSite {
 }
 
 impl StampSite {
+    /// Where `task` of the recipe `info` describes keeps its stamps, for
+    /// `hash` (empty when only the taint file is wanted).
+    pub fn for_task(info: Option<&RecipeInfo>, task: &str, hash: String) -> StampSite {
+        let base = info.map(|info| info.stamp.clone()).unwrap_or_default();
+        let extra = info
+            .and_then(|info| info.task(task))
+            .and_then(|task| task.flag("stamp-extra-info"))
+            .unwrap_or_default()
+            .to_owned();
+        StampSite { base, task: task.to_owned(), extra, hash }
+    }
+
     /// The stamp's path, or `None` for a recipe without STAMP.
     pub fn path(&self, naming: StampNaming) -> Option<PathBuf> {
         if self.base.is_empty() {
