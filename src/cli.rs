@@ -88,9 +88,27 @@ pub enum Command {
     Build(BuildArgs),
     /// Say whether a task will run on the next build, and why.
     Why(WhyArgs),
+    /// Keep the query database warm between commands, in this build
+    /// directory. Commands use a running server; with BB_SERVER_TIMEOUT
+    /// set, the first command starts one.
+    Server(ServerArgs),
     /// The worker that runs tasks for `rbake build` (internal).
     #[command(name = "__worker", hide = true)]
     Worker,
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Exit after this many idle seconds; negative: never (BitBake's
+    /// BB_SERVER_TIMEOUT).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub timeout: Option<f64>,
+    /// Leave the terminal's session (how commands start a server).
+    #[arg(long)]
+    pub detach: bool,
+    /// Stop the running server.
+    #[arg(long)]
+    pub stop: bool,
 }
 
 #[derive(Debug, Args)]
@@ -205,7 +223,8 @@ pub struct TargetArgs {
     /// Assume this name is provided (repeatable), as ASSUME_PROVIDED.
     #[arg(short = 'I', long = "ignore-deps", value_name = "NAME")]
     pub ignore_deps: Vec<String>,
-    /// Print how long parsing and then planning took, on standard error.
+    /// Print how long each phase took on standard error: revalidation (in a
+    /// server), parsing and planning, and for a build, signatures and dispatch.
     #[arg(long)]
     pub timings: bool,
 }

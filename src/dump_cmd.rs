@@ -97,7 +97,7 @@ fn check_multiconfigs(workspace: &Workspace) -> Result<(), Failed> {
 /// and the `--env` pairs, all passed through.
 fn dump_env(topdir: &str, args: &DumpArgs) -> Result<Vec<(String, String)>, String> {
     let mut env = vec![("TOPDIR".to_owned(), topdir.to_owned())];
-    env.push(("PATH".to_owned(), std::env::var("PATH").unwrap_or_default()));
+    env.push(("PATH".to_owned(), crate::engine::env_var("PATH").unwrap_or_default()));
     if let Some(bbpath) = &args.bbpath {
         env.push(("BBPATH".to_owned(), bbpath.clone()));
     }

@@ -52,6 +52,15 @@ pub fn plan_for<'w>(
     if targets.timings {
         let planned = started.elapsed() - parsed;
         let (parsed, planned) = (parsed.as_secs_f64(), planned.as_secs_f64());
+        if let Some((took, revalidation)) = crate::engine::take_last_revalidation() {
+            eprintln!(
+                "timings: revalidate {:.3} s ({} files checked, {} read again, {} changed)",
+                took.as_secs_f64(),
+                revalidation.checked,
+                revalidation.reread,
+                revalidation.changed.len()
+            );
+        }
         eprintln!("timings: parse {parsed:.3} s, plan {planned:.3} s");
     }
     report_parse_failures(workspace);
@@ -85,7 +94,7 @@ pub fn run_graph(global: &GlobalArgs, args: &GraphArgs) -> Result<ExitCode, Fail
             serde_json::to_string_pretty(&graph_json(plan)).unwrap_or_default()
         );
     } else {
-        let cwd = std::env::current_dir().map_err(|error| {
+        let cwd = crate::engine::current_dir().map_err(|error| {
             eprintln!("error: {error}");
             Failed
         })?;
@@ -182,31 +191,7 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed
     }
     let mut out = Output::new();
     if args.json {
-        let batches: Vec<Vec<&str>> = plan
-            .batches
-            .iter()
-            .map(|batch| batch.iter().map(|&index| plan.tasks[index].tid.as_str()).collect())
-            .collect();
-        let tasks: Vec<_> = plan
-            .tasks
-            .iter()
-            .map(|task| {
-                let depends: Vec<&str> =
-                    task.depends.iter().map(|&dep| plan.tasks[dep].tid.as_str()).collect();
-                let mut entry = json!({ "id": task.tid, "pn": task.pn_with_mc(), "task": task.task,
-                        "version": task.version, "depends": depends });
-                if args.hashes {
-                    let db = &workspace.db;
-                    let id = TaskId::new(db, task.fn_name.clone(), task.task.clone());
-                    let basehash = task_basehash(db, workspace.invocation, id).clone();
-                    let taskhash = taskhash(db, workspace.invocation, request, id).clone();
-                    entry["basehash"] = json!(basehash);
-                    entry["taskhash"] = json!(taskhash);
-                }
-                entry
-            })
-            .collect();
-        let document = json!({ "tasks": tasks, "batches": batches });
+        let document = plan_json(&workspace, plan, request, args.hashes);
         outln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
     } else {
         print_batches(&mut out, plan);
@@ -216,6 +201,42 @@ pub fn run_plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitCode, Failed
         time_edit(&mut workspace, args, path);
     }
     Ok(if errors { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The plan as `rbake plan --json` prints it: each task with its
+/// dependencies (and, with `hashes`, its basehash and taskhash), and the
+/// batches.
+pub fn plan_json(
+    workspace: &Workspace,
+    plan: &Plan,
+    request: PlanRequest<'_>,
+    hashes: bool,
+) -> serde_json::Value {
+    let batches: Vec<Vec<&str>> = plan
+        .batches
+        .iter()
+        .map(|batch| batch.iter().map(|&index| plan.tasks[index].tid.as_str()).collect())
+        .collect();
+    let tasks: Vec<_> = plan
+        .tasks
+        .iter()
+        .map(|task| {
+            let depends: Vec<&str> =
+                task.depends.iter().map(|&dep| plan.tasks[dep].tid.as_str()).collect();
+            let mut entry = json!({ "id": task.tid, "pn": task.pn_with_mc(), "task": task.task,
+                    "version": task.version, "depends": depends });
+            if hashes {
+                let db = &workspace.db;
+                let id = TaskId::new(db, task.fn_name.clone(), task.task.clone());
+                let basehash = task_basehash(db, workspace.invocation, id).clone();
+                let taskhash = taskhash(db, workspace.invocation, request, id).clone();
+                entry["basehash"] = json!(basehash);
+                entry["taskhash"] = json!(taskhash);
+            }
+            entry
+        })
+        .collect();
+    json!({ "tasks": tasks, "batches": batches })
 }
 
 /// Prints the plan's batches, and a count of them on standard error.

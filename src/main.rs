@@ -4,12 +4,15 @@ mod build;
 mod cli;
 mod diffsigs_cmd;
 mod dump_cmd;
+mod engine;
 mod env_cmd;
 mod getvar_cmd;
 mod graph_cmd;
 mod output;
 mod parse_cmd;
 mod recipes_cmd;
+mod revalidate;
+mod server;
 mod show_cmd;
 mod sigs_cmd;
 mod syntax_cmd;
@@ -30,6 +33,27 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if runs_in_server(&cli.command) {
+        if let Some(code) = server::client::forward(&cli.global) {
+            return code;
+        }
+    }
+    run(cli)
+}
+
+/// Whether a command reads the build directory's metadata, and so is
+/// better answered by a warm server.
+fn runs_in_server(command: &cli::Command) -> bool {
+    use cli::Command::*;
+    match command {
+        Dump(_) | Getvar(_) | Recipes(_) | Env(_) | Graph(_) | Plan(_) | ShowVersions
+        | ShowRecipes(_) | ShowAppends | ShowLayers | Sigs(_) | Build(_) | Why(_) => true,
+        Syntax(_) | Parse(_) | Diffsigs(_) | Server(_) | Worker => false,
+    }
+}
+
+/// Runs a parsed command line, in this process.
+pub fn run(cli: cli::Cli) -> ExitCode {
     let outcome = match cli.command {
         cli::Command::Syntax(args) => return syntax_cmd::run(&args),
         cli::Command::Dump(args) => dump_cmd::run(&cli.global, &args),
@@ -47,6 +71,7 @@ fn main() -> ExitCode {
         cli::Command::Diffsigs(args) => diffsigs_cmd::run(&args),
         cli::Command::Build(args) => build::run(&cli.global, &args),
         cli::Command::Why(args) => why_cmd::run(&cli.global, &args),
+        cli::Command::Server(args) => return server::run(&cli.global, &args),
         cli::Command::Worker => return build::worker::run(&cli.global),
     };
     // A failed command has already said why.

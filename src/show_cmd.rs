@@ -13,6 +13,7 @@ use rbake_queries::plan::find_versions;
 use rbake_queries::recipes::recipe_set;
 
 use crate::cli::{GlobalArgs, ShowRecipesArgs};
+use crate::engine::WorkspaceHandle;
 use crate::graph_cmd::{report_messages, report_parse_failures};
 use crate::outln;
 use crate::output::Output;
@@ -20,7 +21,7 @@ use crate::workspace::{process_env, Failed, Workspace};
 
 /// The workspace, its configuration checked and the recipes that fail to
 /// parse reported.
-fn open(global: &GlobalArgs) -> Result<Workspace, Failed> {
+fn open(global: &GlobalArgs) -> Result<WorkspaceHandle, Failed> {
     let workspace = Workspace::open(global, process_env())?;
     workspace.checked_config()?;
     report_parse_failures(&workspace);

@@ -12,7 +12,8 @@ use rbake_queries::lower::file_statement_positions;
 use rbake_queries::RootDatabase;
 
 use crate::cli::GlobalArgs;
-use rbake_queries::os_system::OsSystem;
+use crate::engine::{take_warm, WorkspaceHandle, WorkspaceKey};
+use crate::revalidate::TrackingSystem;
 
 /// A command failed, and has said why on standard error.
 #[derive(Debug)]
@@ -22,34 +23,48 @@ pub struct Failed;
 pub struct Workspace {
     pub db: RootDatabase,
     pub invocation: Invocation,
+    /// The file system behind `db`, which knows what was read.
+    pub system: Arc<TrackingSystem>,
+    pub(crate) key: WorkspaceKey,
 }
 
 impl Workspace {
     /// The workspace for the global options and `env`, the environment
     /// BitBake would be started with.
     pub fn new(global: &GlobalArgs, env: Vec<(String, String)>) -> std::io::Result<Workspace> {
-        let cwd = match &global.topdir {
-            Some(topdir) => std::path::absolute(topdir)?,
-            None => std::env::current_dir()?,
-        };
-        let absolute = |paths: &[PathBuf]| paths.iter().map(|p| cwd.join(p)).collect::<Vec<_>>();
-        let db = RootDatabase::new(Arc::new(OsSystem));
-        let invocation = Invocation::new(
-            &db,
-            cwd.clone(),
-            env,
-            absolute(&global.read),
-            absolute(&global.postread),
-        );
-        Ok(Workspace { db, invocation })
+        let key = Workspace::key(global)?;
+        let system = Arc::new(TrackingSystem::default());
+        let db = RootDatabase::new(system.clone());
+        let invocation =
+            Invocation::new(&db, key.cwd.clone(), env, key.read.clone(), key.postread.clone());
+        Ok(Workspace { db, invocation, system, key })
     }
 
-    /// The workspace, or a reported failure.
-    pub fn open(global: &GlobalArgs, env: Vec<(String, String)>) -> Result<Workspace, Failed> {
-        Workspace::new(global, env).map_err(|error| {
+    fn key(global: &GlobalArgs) -> std::io::Result<WorkspaceKey> {
+        let cwd = crate::engine::current_dir()?;
+        let cwd = match &global.topdir {
+            Some(topdir) => std::path::absolute(cwd.join(topdir))?,
+            None => cwd,
+        };
+        let absolute = |paths: &[PathBuf]| paths.iter().map(|p| cwd.join(p)).collect::<Vec<_>>();
+        Ok(WorkspaceKey { read: absolute(&global.read), postread: absolute(&global.postread), cwd })
+    }
+
+    /// The workspace, or a reported failure. In a server this is the warm
+    /// workspace when it fits, revalidated against the disk.
+    pub fn open(
+        global: &GlobalArgs,
+        env: Vec<(String, String)>,
+    ) -> Result<WorkspaceHandle, Failed> {
+        let report = |error: std::io::Error| {
             eprintln!("error: {error}");
             Failed
-        })
+        };
+        let key = Workspace::key(global).map_err(report)?;
+        if let Some(warm) = take_warm(&key, &env) {
+            return Ok(WorkspaceHandle::new(warm));
+        }
+        Workspace::new(global, env).map(WorkspaceHandle::new).map_err(report)
     }
 
     pub fn config(&self) -> &Config {
@@ -142,11 +157,7 @@ pub fn self_executable() -> std::io::Result<PathBuf> {
     std::env::current_exe()
 }
 
-pub fn process_env() -> Vec<(String, String)> {
-    let mut env: Vec<(String, String)> = std::env::vars().collect();
-    env.sort();
-    env
-}
+pub use crate::engine::process_env;
 
 /// Writes `path` whole or not at all: a temporary file beside it, renamed
 /// over it once written.

@@ -40,7 +40,7 @@ pub struct Config {
 
 /// The environment variables BitBake lets through: its fixed list, or
 /// `BB_ENV_PASSTHROUGH`, plus `BB_ENV_PASSTHROUGH_ADDITIONS`.
-fn approved_variables(env: &[(String, String)]) -> Option<Vec<String>> {
+pub fn approved_variables(env: &[(String, String)]) -> Option<Vec<String>> {
     let lookup =
         |name: &str| env.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
     if lookup("BB_PRESERVE_ENV").is_some() {

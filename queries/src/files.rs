@@ -34,6 +34,11 @@ pub trait System: Send + Sync + fmt::Debug {
     fn read_bytes(&self, path: &Path) -> Option<Vec<u8>> {
         self.read_to_string(path).map(String::into_bytes)
     }
+
+    /// Whether anything (a file or a directory) exists at `path`.
+    fn exists(&self, path: &Path) -> bool {
+        self.read_to_string(path).is_some() || self.read_dir(path).is_some()
+    }
 }
 
 /// A file whose bytes are an input (checksummed, not parsed), or `None`
@@ -56,6 +61,30 @@ pub fn binary_file(db: &dyn Db, path: &Path) -> BinaryFile {
         .binaries
         .entry(path.to_path_buf())
         .or_insert_with(|| BinaryFile::new(db, path.to_path_buf(), bytes))
+}
+
+/// Whether something exists at a path: an input for lookups that only ask
+/// that (Python's `os.path.exists` over FILESPATH), so that they do not
+/// depend on the contents.
+#[salsa::input(debug)]
+pub struct PathExists {
+    #[returns(ref)]
+    pub path: PathBuf,
+    pub exists: bool,
+}
+
+/// Whether something exists at `path`, as an input the caller depends on.
+pub fn path_exists(db: &dyn Db, path: &Path) -> bool {
+    if let Some(input) = db.files().existences.get(path).map(|entry| *entry) {
+        return *input.exists(db);
+    }
+    let exists = db.system().exists(path);
+    let input = *db
+        .files()
+        .existences
+        .entry(path.to_path_buf())
+        .or_insert_with(|| PathExists::new(db, path.to_path_buf(), exists));
+    *input.exists(db)
 }
 
 /// One entry of a directory.
@@ -129,6 +158,7 @@ pub struct Files {
     by_path: DashMap<PathBuf, SourceFile>,
     directories: DashMap<PathBuf, Directory>,
     binaries: DashMap<PathBuf, BinaryFile>,
+    existences: DashMap<PathBuf, PathExists>,
 }
 
 impl Files {
@@ -145,35 +175,59 @@ impl Files {
         paths
     }
 
-    /// Brings the input for the directory at `path` up to date.
-    pub fn update_directory(db: &mut dyn Db, path: &Path, entries: Option<Vec<DirEntry>>) {
-        let Some(directory) = db.files().directories.get(path).map(|entry| *entry) else { return };
-        if *directory.entries(db) != entries {
+    /// Brings the input for the directory at `path` up to date; returns
+    /// whether it changed.
+    pub fn update_directory(db: &mut dyn Db, path: &Path, entries: Option<Vec<DirEntry>>) -> bool {
+        let Some(directory) = db.files().directories.get(path).map(|entry| *entry) else {
+            return false;
+        };
+        let changed = *directory.entries(db) != entries;
+        if changed {
             directory.set_entries(db).to(entries);
         }
+        changed
     }
 
-    /// Brings the bytes input for `path`, if there is one, up to date.
-    pub fn update_binary(db: &mut dyn Db, path: &Path, bytes: Option<Vec<u8>>) {
-        let Some(file) = db.files().binaries.get(path).map(|entry| *entry) else { return };
+    /// Brings the existence input for `path` up to date; returns whether it
+    /// changed.
+    pub fn update_exists(db: &mut dyn Db, path: &Path, exists: bool) -> bool {
+        let Some(input) = db.files().existences.get(path).map(|entry| *entry) else { return false };
+        let changed = *input.exists(db) != exists;
+        if changed {
+            input.set_exists(db).to(exists);
+        }
+        changed
+    }
+
+    /// Brings the bytes input for `path`, if there is one, up to date;
+    /// returns whether it changed.
+    pub fn update_binary(db: &mut dyn Db, path: &Path, bytes: Option<Vec<u8>>) -> bool {
+        let Some(file) = db.files().binaries.get(path).map(|entry| *entry) else { return false };
         let bytes: Option<std::sync::Arc<[u8]>> = bytes.map(std::sync::Arc::from);
-        if *file.bytes(db) != bytes {
+        let changed = *file.bytes(db) != bytes;
+        if changed {
             file.set_bytes(db).to(bytes);
         }
+        changed
     }
 
     /// Brings the input for `path` up to date with `text` (`None`: the file
-    /// is gone). Does nothing if nothing changed, so no query is invalidated.
-    pub fn update(db: &mut dyn Db, path: &Path, text: Option<String>) {
-        let Some(file) = db.files().get(path) else { return };
+    /// is gone). Does nothing if nothing changed, so no query is invalidated;
+    /// returns whether it changed.
+    pub fn update(db: &mut dyn Db, path: &Path, text: Option<String>) -> bool {
+        let Some(file) = db.files().get(path) else { return false };
         let exists = text.is_some();
         let text = text.unwrap_or_default();
+        let mut changed = false;
         if *file.exists(db) != exists {
             file.set_exists(db).to(exists);
+            changed = true;
         }
         if *file.text(db) != text {
             file.set_text(db).to(text);
+            changed = true;
         }
+        changed
     }
 }
 

@@ -29,6 +29,10 @@ impl System for OsSystem {
         std::fs::read(path).ok()
     }
 
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+
     fn read_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {
         let mut entries: Vec<DirEntry> = std::fs::read_dir(path)
             .ok()?

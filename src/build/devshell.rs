@@ -61,7 +61,7 @@ fn open_shell(workspace: &Workspace, fn_name: &str) -> Result<ExitCode, Failed> 
         .map(PathBuf::from)
         .find(|dir| dir.is_dir())
         .unwrap_or_else(|| PathBuf::from("."));
-    let shell = std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".to_owned());
+    let shell = crate::engine::env_var("SHELL").unwrap_or_else(|| "/bin/sh".to_owned());
     eprintln!(
         "NOTE: Starting {shell} in {} with the task environment; exit it to return",
         dir.display()

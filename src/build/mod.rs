@@ -23,8 +23,7 @@ pub mod worker;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
+use std::time::Instant;
 
 use rbake_queries::datastore::DataStore;
 use rbake_queries::plan::cache::entry_by_fn;
@@ -142,6 +141,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
         }
     }
 
+    let signing = Instant::now();
     let db = &workspace.db;
     let mut tasks = Vec::with_capacity(plan.tasks.len());
     let mut is_setscene = Vec::with_capacity(plan.tasks.len());
@@ -184,6 +184,11 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
             runq_index: planned.runq_index,
         });
     }
+    if targets.timings {
+        let took = signing.elapsed().as_secs_f64();
+        eprintln!("timings: signatures {took:.3} s ({} tasks)", tasks.len());
+    }
+    let dispatching = Instant::now();
     let sched: Vec<SchedTask> = tasks
         .iter()
         .map(|task| SchedTask {
@@ -199,12 +204,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     })?;
     let number_threads = number_threads(config, &tasks);
 
-    let interrupted = Arc::new(AtomicBool::new(false));
-    for signal in
-        [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP]
-    {
-        let _ = signal_hook::flag::register(signal, interrupted.clone());
-    }
+    let interrupted = crate::engine::interrupt_flag();
     let mut worker = WorkerHandle::start(&global).map_err(|error| {
         console.error(&format!("Cannot start the worker: {error}"));
         Failed
@@ -265,7 +265,12 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     let outcome = dispatch(&tasks, &options, &mut worker, &mut console, &mut record);
     worker.finish();
     records::record_runs(&workspace, request, &plan, &outcome.ran, &mut console);
-    Ok(summarise(&tasks, &outcome, &mut console, log_lines))
+    let code = summarise(&tasks, &outcome, &mut console, log_lines);
+    if targets.timings {
+        let took = dispatching.elapsed().as_secs_f64();
+        eprintln!("timings: dispatch {took:.3} s ({} tasks ran)", outcome.ran.len());
+    }
+    Ok(code)
 }
 
 /// The tasks `-f` or `-C` invalidates: each target's task (its `-c` task,

@@ -79,6 +79,9 @@ impl WorkerHandle {
     pub fn start(global: &GlobalArgs) -> std::io::Result<WorkerHandle> {
         let mut command = Command::new(crate::workspace::self_executable()?);
         command.args(global.to_args()).arg("__worker").stdin(Stdio::piped()).stdout(Stdio::piped());
+        // In a server, the worker runs as the client would have run it.
+        command.env_clear().envs(crate::engine::process_env());
+        command.current_dir(crate::engine::current_dir()?);
         let mut child = command.spawn()?;
         let input = child.stdin.take();
         let output = child.stdout.take().expect("the worker's output is piped");

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{config, Config, Invocation};
 use crate::datastore::Provenance;
-use crate::eval::{which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
-use crate::files::Db;
+use crate::eval::{normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
+use crate::files::{path_exists, Db};
 use crate::recipes::recipe_set;
 
 mod finalize;
@@ -124,7 +124,25 @@ pub(crate) fn parse_with(
         }
     }
     parsed.diagnostics = interpreter.diagnostics;
+    for variant in &parsed.variants {
+        depend_on_checksummed_paths(db, &variant.info);
+    }
     parsed
+}
+
+/// Makes the parse depend on every path its `file-checksums` flags list.
+/// Python finds them (through FILESPATH, with `os.path.exists`) outside
+/// the file inputs, so without this a file created where the search would
+/// now find it, shadowing the one found before, would go unnoticed.
+fn depend_on_checksummed_paths(db: &dyn Db, info: &RecipeInfo) {
+    for (_, list) in &info.file_checksums {
+        for entry in list.split_whitespace() {
+            let path = entry.rsplit_once(':').map_or(entry, |(path, _)| path);
+            if !path.contains('*') && Path::new(path).is_absolute() {
+                path_exists(db, &normalize(Path::new(path)));
+            }
+        }
+    }
 }
 
 /// BitBake's `multi_finalize`: the main datastore is finalised on a copy,
