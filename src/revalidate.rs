@@ -136,7 +136,9 @@ impl TrackingSystem {
             let records = self.records.lock().unwrap_or_else(|e| e.into_inner());
             records
                 .iter()
-                .filter(|((path, _), record)| record.is_racy(self.racy_window) || FileStat::of(path) != record.stat)
+                .filter(|((path, _), record)| {
+                    record.is_racy(self.racy_window) || FileStat::of(path) != record.stat
+                })
                 .map(|(key, _)| key.clone())
                 .collect()
         };

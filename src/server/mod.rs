@@ -14,6 +14,9 @@ pub mod client;
 pub mod place;
 pub mod wire;
 
+#[cfg(test)]
+mod warm_vs_cold;
+
 use std::io::Write;
 use std::os::fd::OwnedFd;
 use std::os::unix::net::{UnixListener, UnixStream};

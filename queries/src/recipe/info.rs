@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::datastore::{DataStore, PythonEvaluator};
+use crate::datastore::{DataStore, ExpansionError, PythonEvaluator};
 use crate::eval::ParseState;
 
 /// The facts about one datastore that providers, the task graph and the
@@ -88,13 +88,15 @@ impl TaskInfo {
 }
 
 impl RecipeInfo {
-    /// Reads the facts from a finalised (or skipped) datastore.
+    /// Reads the facts from a finalised (or skipped) datastore. Fails as
+    /// BitBake's signature finalisation fails, when a task's
+    /// `file-checksums` does not expand (a local file found nowhere).
     pub fn read(
         state: &ParseState,
         python: &mut dyn PythonEvaluator,
         skipped: Option<&str>,
         path: &Path,
-    ) -> RecipeInfo {
+    ) -> Result<RecipeInfo, ExpansionError> {
         let mut reader = Reader { datastore: &state.datastore, python };
         let mut pn = reader.get("PN");
         if pn.is_empty() {
@@ -135,8 +137,8 @@ impl RecipeInfo {
                     "file-checksums",
                     true,
                     &mut *reader.python,
-                );
-                if let Some(value) = flag.ok().flatten().filter(|value| !value.is_empty()) {
+                )?;
+                if let Some(value) = flag.filter(|value| !value.is_empty()) {
                     info.file_checksums.push((task.name.clone(), value));
                 }
             }
@@ -149,7 +151,7 @@ impl RecipeInfo {
         }
         info.pn = pn;
         info.packages = packages;
-        info
+        Ok(info)
     }
 
     pub fn task(&self, name: &str) -> Option<&TaskInfo> {

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{config, Config, Invocation};
-use crate::datastore::Provenance;
+use crate::datastore::{ExpansionError, Provenance};
 use crate::eval::{normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
 use crate::files::{path_exists, Db};
 use crate::recipes::recipe_set;
@@ -116,7 +116,8 @@ pub(crate) fn parse_with(
         if interpreter.skipped.take().is_some() {
             let state = std::mem::take(&mut interpreter.state);
             let python = interpreter.python.evaluator(&state);
-            let info = RecipeInfo::read(&state, python, Some("True"), &path);
+            // A skipped datastore has no signatures, so reading cannot fail.
+            let info = RecipeInfo::read(&state, python, Some("True"), &path).unwrap_or_default();
             let skipped = Some("True".to_owned());
             parsed.variants.push(Variant { name: String::new(), state, skipped, info });
         } else {
@@ -128,6 +129,17 @@ pub(crate) fn parse_with(
         depend_on_checksummed_paths(db, &variant.info);
     }
     parsed
+}
+
+/// The recipe's facts, or the error that fails the whole recipe, with the
+/// messages its Python logged on the way (`bb.fatal`'s among them).
+fn recipe_info_or_fail(
+    interpreter: &mut Interpreter<'_>,
+    path: &Path,
+    info: Result<RecipeInfo, ExpansionError>,
+) -> Result<RecipeInfo, Fatal> {
+    interpreter.take_python_messages(None, path);
+    info.map_err(|error| interpreter.expansion_failed(None, path, error))
 }
 
 /// Makes the parse depend on every path its `file-checksums` flags list.
@@ -180,6 +192,7 @@ fn multi_finalize<'db>(
     }
     let python = interpreter.python.evaluator(&main);
     let info = RecipeInfo::read(&main, python, main_skipped.as_deref(), path);
+    let info = recipe_info_or_fail(interpreter, path, info)?;
     variants.push(Variant { name: String::new(), state: main, skipped: main_skipped, info });
     // BitBake keys the variants by name, so a repeated name counts once.
     let mut extensions: Vec<&str> = Vec::new();
@@ -214,6 +227,7 @@ fn multi_finalize<'db>(
         let state = interpreter.state.clone();
         let python = interpreter.python.evaluator(&state);
         let info = RecipeInfo::read(&state, python, skipped.as_deref(), path);
+        let info = recipe_info_or_fail(interpreter, path, info)?;
         variants.push(Variant { name: extension.to_owned(), state, skipped, info });
     }
     Ok(())
