@@ -92,9 +92,17 @@ pub enum Command {
     /// directory. Commands use a running server; with BB_SERVER_TIMEOUT
     /// set, the first command starts one.
     Server(ServerArgs),
+    /// Build, then build again whenever a file the build read changes.
+    Watch(WatchArgs),
     /// The worker that runs tasks for `rbake build` (internal).
     #[command(name = "__worker", hide = true)]
     Worker,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
 }
 
 #[derive(Debug, Args)]

@@ -20,7 +20,7 @@ use std::time::Duration;
 use rbake_queries::config::approved_variables;
 use salsa::Setter;
 
-use crate::revalidate::Revalidation;
+use crate::revalidate::{Revalidation, TrackingSystem};
 use crate::workspace::Workspace;
 
 /// What a client asked a server to run with.
@@ -36,6 +36,13 @@ pub struct RequestContext {
 static SERVING: AtomicBool = AtomicBool::new(false);
 static REQUEST: Mutex<Option<RequestContext>> = Mutex::new(None);
 static WARM: Mutex<Option<Workspace>> = Mutex::new(None);
+/// The file system of the workspace in use, which knows what was read.
+static SYSTEM: Mutex<Option<Arc<TrackingSystem>>> = Mutex::new(None);
+/// The cancellation token of the database in use.
+static TOKEN: Mutex<Option<salsa::CancellationToken>> = Mutex::new(None);
+/// What to do once a build has its plan (watch learns what to watch).
+type PlannedHook = Box<dyn Fn() + Send>;
+static PLANNED: Mutex<Option<PlannedHook>> = Mutex::new(None);
 /// The last revalidation, for `--timings` and `watch`.
 static LAST_REVALIDATION: Mutex<Option<(Duration, Revalidation)>> = Mutex::new(None);
 
@@ -101,6 +108,27 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
     interrupted
 }
 
+/// What a build did, for `watch` to report.
+#[derive(Clone, Debug, Default)]
+pub struct BuildReport {
+    /// The tasks that ran, as `PN:do_task`.
+    pub ran: Vec<String>,
+    /// The tasks that failed, as `PN:do_task`.
+    pub failed: Vec<String>,
+}
+
+static LAST_BUILD: Mutex<Option<BuildReport>> = Mutex::new(None);
+
+/// Keeps what the build just did.
+pub fn note_build(report: BuildReport) {
+    *LAST_BUILD.lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
+}
+
+/// What the last build did, once.
+pub fn take_build_report() -> Option<BuildReport> {
+    LAST_BUILD.lock().unwrap_or_else(|e| e.into_inner()).take()
+}
+
 /// What the last revalidation took and found, once.
 pub fn take_last_revalidation() -> Option<(Duration, Revalidation)> {
     LAST_REVALIDATION.lock().unwrap_or_else(|e| e.into_inner()).take()
@@ -144,11 +172,35 @@ pub fn take_warm(key: &WorkspaceKey, env: &[(String, String)]) -> Option<Workspa
     Some(workspace)
 }
 
-/// The cancellation token of the warm workspace's database, if there is
-/// one: cancelling it stops the command's queries at their next step.
+/// The cancellation token of the database in use, if there is one:
+/// cancelling it stops the command's queries at their next step.
 pub fn cancellation_token() -> Option<salsa::CancellationToken> {
-    let warm = WARM.lock().unwrap_or_else(|e| e.into_inner());
-    warm.as_ref().map(|workspace| salsa::Database::cancellation_token(&workspace.db))
+    TOKEN.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Brings the warm workspace up to date with the disk, if there is one.
+pub fn revalidate_warm() -> Option<Revalidation> {
+    let mut warm = WARM.lock().unwrap_or_else(|e| e.into_inner());
+    let workspace = warm.as_mut()?;
+    Some(workspace.system.clone().revalidate(&mut workspace.db))
+}
+
+/// Every path the workspace in use has read, with how.
+pub fn tracked_paths() -> Vec<(PathBuf, crate::revalidate::ReadKind)> {
+    let system = SYSTEM.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    system.map(|system| system.tracked()).unwrap_or_default()
+}
+
+/// Sets what to do once a build has its plan.
+pub fn on_planned(hook: impl Fn() + Send + 'static) {
+    *PLANNED.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(hook));
+}
+
+/// A build has its plan: every file it depends on has been read.
+pub fn planned() {
+    if let Some(hook) = &*PLANNED.lock().unwrap_or_else(|e| e.into_inner()) {
+        hook();
+    }
 }
 
 /// What makes two workspaces interchangeable: the directory and the
@@ -168,6 +220,11 @@ pub struct WorkspaceHandle {
 
 impl WorkspaceHandle {
     pub fn new(workspace: Workspace) -> WorkspaceHandle {
+        if is_serving() {
+            *SYSTEM.lock().unwrap_or_else(|e| e.into_inner()) = Some(workspace.system.clone());
+            let token = salsa::Database::cancellation_token(&workspace.db);
+            *TOKEN.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
+        }
         WorkspaceHandle { workspace: Some(workspace) }
     }
 }

@@ -16,6 +16,7 @@ mod server;
 mod show_cmd;
 mod sigs_cmd;
 mod syntax_cmd;
+mod watch;
 mod why_cmd;
 mod why_plan;
 mod why_var;
@@ -48,7 +49,7 @@ fn runs_in_server(command: &cli::Command) -> bool {
     match command {
         Dump(_) | Getvar(_) | Recipes(_) | Env(_) | Graph(_) | Plan(_) | ShowVersions
         | ShowRecipes(_) | ShowAppends | ShowLayers | Sigs(_) | Build(_) | Why(_) => true,
-        Syntax(_) | Parse(_) | Diffsigs(_) | Server(_) | Worker => false,
+        Syntax(_) | Parse(_) | Diffsigs(_) | Server(_) | Watch(_) | Worker => false,
     }
 }
 
@@ -72,6 +73,7 @@ pub fn run(cli: cli::Cli) -> ExitCode {
         cli::Command::Build(args) => build::run(&cli.global, &args),
         cli::Command::Why(args) => why_cmd::run(&cli.global, &args),
         cli::Command::Server(args) => return server::run(&cli.global, &args),
+        cli::Command::Watch(args) => return watch::run(&cli.global, &args),
         cli::Command::Worker => return build::worker::run(&cli.global),
     };
     // A failed command has already said why.

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rbake_queries::files::{DirEntry, Files, System};
+use rbake_queries::files::{DirEntry, Files, PathKind, System};
 use rbake_queries::os_system::OsSystem;
 use rbake_queries::RootDatabase;
 
@@ -36,7 +36,7 @@ pub enum ReadKind {
     Text,
     Bytes,
     Directory,
-    Exists,
+    Kind,
 }
 
 /// What `stat` said of a path; `None` fields mean it did not exist.
@@ -129,6 +129,14 @@ impl TrackingSystem {
         records.insert((path.to_path_buf(), kind), record);
     }
 
+    /// Every path read so far, with how it was read, sorted.
+    pub fn tracked(&self) -> Vec<(PathBuf, ReadKind)> {
+        let records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        let mut paths: Vec<_> = records.keys().cloned().collect();
+        paths.sort_by(|a, b| a.0.cmp(&b.0));
+        paths
+    }
+
     /// Checks every recorded path against the disk and brings the
     /// database's inputs up to date with those that changed.
     pub fn revalidate(&self, db: &mut RootDatabase) -> Revalidation {
@@ -156,7 +164,7 @@ impl TrackingSystem {
                 ReadKind::Directory => {
                     Files::update_directory(db, &path, self.disk.read_dir(&path))
                 }
-                ReadKind::Exists => Files::update_exists(db, &path, self.disk.exists(&path)),
+                ReadKind::Kind => Files::update_path_kind(db, &path, self.disk.path_kind(&path)),
             };
             if changed {
                 revalidation.changed.push(path);
@@ -184,9 +192,9 @@ impl System for TrackingSystem {
         self.disk.read_dir(path)
     }
 
-    fn exists(&self, path: &Path) -> bool {
-        self.record(path, ReadKind::Exists);
-        self.disk.exists(path)
+    fn path_kind(&self, path: &Path) -> PathKind {
+        self.record(path, ReadKind::Kind);
+        self.disk.path_kind(path)
     }
 }
 

@@ -9,7 +9,7 @@ use crate::datastore::{DataStore, Provenance};
 use crate::eval::{
     exists, normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState, Severity,
 };
-use crate::files::{directory, Db};
+use crate::files::{path_kind, Db, PathKind};
 
 /// How rbake was invoked: what BitBake's configuration depends on besides
 /// the files.
@@ -279,7 +279,7 @@ fn read_layers(
     let mut compat: Vec<(String, Vec<String>)> = Vec::new();
     let mut core_names: Vec<String> = Vec::new();
     // Every layer directory is checked before any layer is read.
-    let is_dir = |layer: &&str| directory(db, &normalize(&cwd.join(layer))).entries(db).is_some();
+    let is_dir = |layer: &&str| path_kind(db, &normalize(&cwd.join(layer))) == PathKind::Directory;
     let broken: Vec<&str> = layers.split_whitespace().filter(|layer| !is_dir(layer)).collect();
     if !broken.is_empty() {
         let message = format!("The following layer directories do not exist: {}", broken.join(" "));

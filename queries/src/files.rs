@@ -35,9 +35,15 @@ pub trait System: Send + Sync + fmt::Debug {
         self.read_to_string(path).map(String::into_bytes)
     }
 
-    /// Whether anything (a file or a directory) exists at `path`.
-    fn exists(&self, path: &Path) -> bool {
-        self.read_to_string(path).is_some() || self.read_dir(path).is_some()
+    /// What is at `path`: a file, a directory or nothing.
+    fn path_kind(&self, path: &Path) -> PathKind {
+        if self.read_dir(path).is_some() {
+            PathKind::Directory
+        } else if self.read_to_string(path).is_some() {
+            PathKind::File
+        } else {
+            PathKind::Missing
+        }
     }
 }
 
@@ -63,28 +69,41 @@ pub fn binary_file(db: &dyn Db, path: &Path) -> BinaryFile {
         .or_insert_with(|| BinaryFile::new(db, path.to_path_buf(), bytes))
 }
 
-/// Whether something exists at a path: an input for lookups that only ask
-/// that (Python's `os.path.exists` over FILESPATH), so that they do not
-/// depend on the contents.
+/// What is at a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PathKind {
+    Missing,
+    File,
+    Directory,
+}
+
+/// What is at a path, as an input for lookups that ask only that (a glob's
+/// literal components, Python's `os.path.exists` over FILESPATH), so that
+/// they depend neither on a file's contents nor on a directory's listing.
 #[salsa::input(debug)]
-pub struct PathExists {
+pub struct PathStatus {
     #[returns(ref)]
     pub path: PathBuf,
-    pub exists: bool,
+    pub kind: PathKind,
+}
+
+/// What is at `path`, as an input the caller depends on.
+pub fn path_kind(db: &dyn Db, path: &Path) -> PathKind {
+    if let Some(input) = db.files().statuses.get(path).map(|entry| *entry) {
+        return *input.kind(db);
+    }
+    let kind = db.system().path_kind(path);
+    let input = *db
+        .files()
+        .statuses
+        .entry(path.to_path_buf())
+        .or_insert_with(|| PathStatus::new(db, path.to_path_buf(), kind));
+    *input.kind(db)
 }
 
 /// Whether something exists at `path`, as an input the caller depends on.
 pub fn path_exists(db: &dyn Db, path: &Path) -> bool {
-    if let Some(input) = db.files().existences.get(path).map(|entry| *entry) {
-        return *input.exists(db);
-    }
-    let exists = db.system().exists(path);
-    let input = *db
-        .files()
-        .existences
-        .entry(path.to_path_buf())
-        .or_insert_with(|| PathExists::new(db, path.to_path_buf(), exists));
-    *input.exists(db)
+    path_kind(db, path) != PathKind::Missing
 }
 
 /// One entry of a directory.
@@ -158,7 +177,7 @@ pub struct Files {
     by_path: DashMap<PathBuf, SourceFile>,
     directories: DashMap<PathBuf, Directory>,
     binaries: DashMap<PathBuf, BinaryFile>,
-    existences: DashMap<PathBuf, PathExists>,
+    statuses: DashMap<PathBuf, PathStatus>,
 }
 
 impl Files {
@@ -188,13 +207,13 @@ impl Files {
         changed
     }
 
-    /// Brings the existence input for `path` up to date; returns whether it
+    /// Brings the status input for `path` up to date; returns whether it
     /// changed.
-    pub fn update_exists(db: &mut dyn Db, path: &Path, exists: bool) -> bool {
-        let Some(input) = db.files().existences.get(path).map(|entry| *entry) else { return false };
-        let changed = *input.exists(db) != exists;
+    pub fn update_path_kind(db: &mut dyn Db, path: &Path, kind: PathKind) -> bool {
+        let Some(input) = db.files().statuses.get(path).map(|entry| *entry) else { return false };
+        let changed = *input.kind(db) != kind;
         if changed {
-            input.set_exists(db).to(exists);
+            input.set_kind(db).to(kind);
         }
         changed
     }

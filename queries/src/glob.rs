@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::eval::normalize;
-use crate::files::{directory, file_exists, Db};
+use crate::files::{directory, path_kind, Db, PathKind};
 
 fn has_magic(component: &str) -> bool {
     component.contains(['*', '?', '['])
@@ -54,9 +54,11 @@ pub fn glob(db: &dyn Db, pattern: &str) -> Vec<PathBuf> {
 /// Paths keep their spelling (`build/../layer`), but the database knows
 /// each directory and file under its normal path.
 fn exists(db: &dyn Db, path: &Path, last: bool) -> bool {
-    let path = normalize(path);
-    let is_dir = directory(db, &path).entries(db).is_some();
-    is_dir || (last && file_exists(db, &path))
+    match path_kind(db, &normalize(path)) {
+        PathKind::Directory => true,
+        PathKind::File => last,
+        PathKind::Missing => false,
+    }
 }
 
 /// Python's `fnmatch.fnmatchcase`: `*`, `?`, `[seq]` and `[!seq]`.

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::files::{DirEntry, System};
+use crate::files::{DirEntry, PathKind, System};
 
 /// Reads files from disk. Text that is not UTF-8 is decoded lossily; the
 /// parser reports it.
@@ -29,8 +29,12 @@ impl System for OsSystem {
         std::fs::read(path).ok()
     }
 
-    fn exists(&self, path: &Path) -> bool {
-        path.exists()
+    fn path_kind(&self, path: &Path) -> PathKind {
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => PathKind::Directory,
+            Ok(_) => PathKind::File,
+            Err(_) => PathKind::Missing,
+        }
     }
 
     fn read_dir(&self, path: &Path) -> Option<Vec<DirEntry>> {

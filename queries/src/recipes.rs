@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{config, Invocation};
 use crate::datastore::DataStore;
 use crate::eval::{normalize, Diagnostic, Severity};
-use crate::files::{directory, file_exists, Db};
+use crate::files::{directory, path_exists, path_kind, Db, PathKind};
 use crate::glob::glob;
 
 /// A recipe file with what applies to it.
@@ -99,11 +99,11 @@ pub fn recipe_set(db: &dyn Db, invocation: Invocation) -> RecipeSet {
     for pattern in patterns {
         let path = cwd.join(pattern);
         // Names keep their spelling; the database knows normal paths.
-        let mut matches = if directory(db, &normalize(&path)).entries(db).is_some() {
+        let mut matches = if path_kind(db, &normalize(&path)) == PathKind::Directory {
             find_bbfiles(db, &path)
         } else {
             let mut globbed = glob(db, &path.to_string_lossy());
-            if globbed.is_empty() && file_exists(db, &normalize(&path)) {
+            if globbed.is_empty() && path_exists(db, &normalize(&path)) {
                 globbed.push(path.clone());
             }
             // Python sorts the names as strings, not path by path.

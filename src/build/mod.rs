@@ -104,6 +104,7 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     record.stop_orphans();
 
     let (outcome, errors, request) = plan_for(&workspace, &targets, false);
+    crate::engine::planned();
     let Some(mut plan) = outcome.plan.clone() else { return Err(Failed) };
     if errors {
         return Err(Failed);
@@ -266,6 +267,11 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> Result<ExitCode, Failed> {
     worker.finish();
     records::record_runs(&workspace, request, &plan, &outcome.ran, &mut console);
     let code = summarise(&tasks, &outcome, &mut console, log_lines);
+    let name = |index: usize| format!("{}:{}", plan.tasks[index].pn_with_mc(), tasks[index].task);
+    crate::engine::note_build(crate::engine::BuildReport {
+        ran: outcome.ran.iter().map(|&index| name(index)).collect(),
+        failed: outcome.failed.iter().map(|(index, _)| name(*index)).collect(),
+    });
     if targets.timings {
         let took = dispatching.elapsed().as_secs_f64();
         eprintln!("timings: dispatch {took:.3} s ({} tasks ran)", outcome.ran.len());

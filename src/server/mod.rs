@@ -113,7 +113,7 @@ fn serve(place: &ServerPlace, listener: &UnixListener, timeout: Option<Duration>
 }
 
 /// Runs one client's request; returns whether to keep serving.
-fn handle(stream: &UnixStream, identity: &str) -> bool {
+pub(crate) fn handle(stream: &UnixStream, identity: &str) -> bool {
     let request = match wire::receive_request(stream) {
         Ok(Some(request)) => request,
         Ok(None) | Err(_) => return true,
@@ -212,7 +212,6 @@ impl InterruptWatcher {
             return InterruptWatcher { done, stream: None, thread: None };
         };
         let shutdown = reader.try_clone().ok();
-        let token = crate::engine::cancellation_token();
         let thread = {
             let done = done.clone();
             std::thread::spawn(move || {
@@ -229,7 +228,7 @@ impl InterruptWatcher {
                         // Ctrl-C, or the client is gone: stop the command.
                         _ => {
                             interrupted.store(true, Ordering::SeqCst);
-                            if let Some(token) = &token {
+                            if let Some(token) = crate::engine::cancellation_token() {
                                 token.cancel();
                             }
                             if !matches!(read, Ok(1)) {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use md5::{Digest, Md5};
 
-use crate::files::{binary_file, directory, Db};
+use crate::files::{binary_file, directory, path_kind, Db, PathKind};
 use crate::glob::glob;
 
 /// The md5 of a file's bytes, or `None` if it cannot be read.
@@ -24,7 +24,7 @@ fn md5_of(db: &dyn Db, path: &Path) -> Option<String> {
 }
 
 fn is_dir(db: &dyn Db, path: &Path) -> bool {
-    directory(db, path).entries(db).is_some()
+    path_kind(db, path) == PathKind::Directory
 }
 
 /// Splits a `file-checksums` value into its entries: white space ends one
