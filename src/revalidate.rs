@@ -14,7 +14,7 @@
 //! path is re-read and compared by content on every revalidation until its
 //! record is old enough, as git treats racily clean index entries.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -97,6 +97,10 @@ pub struct TrackingSystem {
     disk: OsSystem,
     records: Mutex<HashMap<(PathBuf, ReadKind), Record>>,
     racy_window: Duration,
+    /// Files whose text comes from an editor's buffer, not the disk.
+    overlaid: Mutex<HashSet<PathBuf>>,
+    /// Files given back to the disk, to read again whatever their stat.
+    released: Mutex<HashSet<PathBuf>>,
 }
 
 impl Default for TrackingSystem {
@@ -120,13 +124,32 @@ impl TrackingSystem {
     /// A system that trusts records older than `racy_window` (tests use a
     /// short one, since they cannot age a file's change time).
     pub fn with_racy_window(racy_window: Duration) -> TrackingSystem {
-        TrackingSystem { disk: OsSystem, records: Mutex::default(), racy_window }
+        TrackingSystem {
+            disk: OsSystem,
+            records: Mutex::default(),
+            racy_window,
+            overlaid: Mutex::default(),
+            released: Mutex::default(),
+        }
     }
 
     fn record(&self, path: &Path, kind: ReadKind) {
         let record = Record::take(path);
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
         records.insert((path.to_path_buf(), kind), record);
+    }
+
+    /// Marks a file's text as an editor's (revalidation leaves it alone), or
+    /// gives it back to the disk. The caller sets the text itself, with
+    /// `Files::update`; given back, the file is read again at the next
+    /// revalidation.
+    pub fn set_overlaid(&self, path: &Path, overlaid: bool) {
+        let mut paths = self.overlaid.lock().unwrap_or_else(|e| e.into_inner());
+        if overlaid {
+            paths.insert(path.to_path_buf());
+        } else if paths.remove(path) {
+            self.released.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf());
+        }
     }
 
     /// Every path read so far, with how it was read, sorted.
@@ -142,10 +165,16 @@ impl TrackingSystem {
     pub fn revalidate(&self, db: &mut RootDatabase) -> Revalidation {
         let stale: Vec<(PathBuf, ReadKind)> = {
             let records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+            let overlaid = self.overlaid.lock().unwrap_or_else(|e| e.into_inner());
+            let released =
+                std::mem::take(&mut *self.released.lock().unwrap_or_else(|e| e.into_inner()));
             records
                 .iter()
+                .filter(|((path, kind), _)| *kind != ReadKind::Text || !overlaid.contains(path))
                 .filter(|((path, _), record)| {
-                    record.is_racy(self.racy_window) || FileStat::of(path) != record.stat
+                    released.contains(path)
+                        || record.is_racy(self.racy_window)
+                        || FileStat::of(path) != record.stat
                 })
                 .map(|(key, _)| key.clone())
                 .collect()

@@ -117,3 +117,20 @@ fn a_rewrite_with_the_same_text_changes_nothing() {
     assert_eq!(revalidation.reread, 1);
     assert!(revalidation.changed.is_empty());
 }
+
+#[test]
+fn an_editor_buffer_wins_over_the_disk_until_it_is_closed() {
+    let dir = scratch("overlay");
+    let path = dir.join("a.bb");
+    std::fs::write(&path, "A = \"disk\"\n").unwrap();
+    let (mut db, system) = database();
+    let file = source_file(&db, &path);
+    system.set_overlaid(&path, true);
+    rbake_queries::files::Files::update(&mut db, &path, Some("A = \"buffer\"\n".into()));
+    std::fs::write(&path, "A = \"disk, saved\"\n").unwrap();
+    assert!(system.revalidate(&mut db).changed.is_empty());
+    assert_eq!(file.text(&db), "A = \"buffer\"\n");
+    system.set_overlaid(&path, false);
+    assert_eq!(system.revalidate(&mut db).changed, vec![path.clone()]);
+    assert_eq!(file.text(&db), "A = \"disk, saved\"\n");
+}
