@@ -76,6 +76,34 @@ fn a_variable_one_task_reads_reruns_that_task_and_the_tasks_after_it() {
     assert_eq!(count(&executed, "taskhash"), 4, "{executed:?}");
 }
 
+/// An edit to a class re-runs the parse and signatures of the recipes that
+/// inherit it, and no query of a recipe that does not: `app` keeps its
+/// parse and its basehashes (only its taskhashes, which take lib's, are
+/// computed again).
+#[test]
+fn a_class_edit_reruns_no_query_of_a_recipe_that_does_not_inherit_it() {
+    let (mut db, invocation) = setup();
+    db.system.write("/layer/classes/tool.bbclass", "COMPILEVAR = \"from the class\"\n");
+    db.system.write("/layer/recipes/lib_1.0.bb", "FETCHVAR = \"x\"\ninherit tool\n");
+    let before = taskhashes(&db, invocation);
+    db.take_executed();
+
+    let class = Path::new("/layer/classes/tool.bbclass");
+    Files::update(&mut db, class, Some("COMPILEVAR = \"edited\"\n".into()));
+    let after = taskhashes(&db, invocation);
+    let changed: Vec<&str> =
+        before.keys().filter(|task| before[*task] != after[*task]).map(String::as_str).collect();
+    assert_eq!(changed, ["app:do_build", "app:do_compile", "lib:do_build", "lib:do_compile"]);
+
+    let executed = db.take_executed();
+    // One recipe (lib) is parsed and signed again, and only lib's three
+    // basehashes are read again: none of app's.
+    assert_eq!(count(&executed, "parse_recipe"), 1, "{executed:?}");
+    assert_eq!(count(&executed, "recipe_signatures"), 1, "{executed:?}");
+    assert_eq!(count(&executed, "task_basehash"), 3, "{executed:?}");
+    assert_eq!(count(&executed, "taskhash"), 4, "{executed:?}");
+}
+
 /// BitBake's default handler ("noop") hashes the task id alone.
 #[test]
 fn without_a_handler_the_taskhash_is_the_hash_of_the_task_id() {
