@@ -39,7 +39,7 @@ pub enum ReadKind {
     Kind,
 }
 
-/// What `stat` said of a path; `None` fields mean it did not exist.
+/// What `stat` said of a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct FileStat {
     modified_ns: i128,
@@ -51,6 +51,7 @@ struct FileStat {
 }
 
 impl FileStat {
+    /// The stat of `path`, or `None` if nothing is there.
     fn of(path: &Path) -> Option<FileStat> {
         let metadata = std::fs::metadata(path).ok()?;
         let nanos =

@@ -76,6 +76,22 @@ impl Drop for Site {
     }
 }
 
+/// Where two answers first differ, for a failure message short enough to
+/// read.
+fn first_difference(a: &str, b: &str) -> String {
+    let line = a.lines().zip(b.lines()).position(|(x, y)| x != y);
+    match line {
+        Some(index) => format!(
+            "line {}: {:?} vs {:?}",
+            index + 1,
+            a.lines().nth(index).unwrap_or_default(),
+            b.lines().nth(index).unwrap_or_default()
+        ),
+        None if a == b => "equal".to_owned(),
+        None => format!("{} lines vs {} lines", a.lines().count(), b.lines().count()),
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -218,13 +234,14 @@ fn edits() -> Vec<Edit> {
 fn warm_answers_equal_cold_ones_after_every_kind_of_edit() {
     let site = Site::new("edits");
     let mut previous = site.answer(true);
-    assert_eq!(previous, site.answer(false), "before any edit");
+    let cold = site.answer(false);
+    assert!(previous == cold, "before any edit: {}", first_difference(&previous, &cold));
     assert!(previous.contains("\"taskhash\""), "no hashes in:\n{previous}");
     for edit in edits() {
         (edit.apply)(&site);
         let warm = site.answer(true);
         let cold = site.answer(false);
-        assert_eq!(warm, cold, "after the edit: {}", edit.name);
+        assert!(warm == cold, "after the edit: {}: {}", edit.name, first_difference(&warm, &cold));
         assert_eq!(warm != previous, edit.changes_answer, "after the edit: {}", edit.name);
         previous = warm;
     }
@@ -247,7 +264,8 @@ fn a_server_killed_with_sigkill_is_replaced_by_the_next_command() {
     append(&site, &format!("{HELLO}/hello_1.0.bb"), "EXTRA_OEMAKE += \"K=1\"\n");
     let after = site.answer(true);
     assert_ne!(before, after);
-    assert_eq!(after, site.answer(false));
+    let cold = site.answer(false);
+    assert!(after == cold, "{}", first_difference(&after, &cold));
     let new_pid = site.server_pid().expect("a new server");
     assert_ne!(pid, new_pid);
 }
@@ -279,8 +297,58 @@ fn an_edit_during_a_build_shows_in_the_next_answer() {
     assert!(output.status.success());
     let warm = site.answer(true);
     assert!(warm.contains("\"taskhash\""));
-    assert_eq!(warm, site.answer(false));
+    let cold = site.answer(false);
+    assert!(warm == cold, "{}", first_difference(&warm, &cold));
     let getvar = site.rbake(true, &["getvar", "-r", "hello", "EXTRA_OEMAKE", "--value"]);
     let value = String::from_utf8_lossy(&getvar.stdout);
     assert!(value.contains("D=1 D=3"), "the final content: {value}");
+}
+
+#[test]
+fn an_edit_to_a_layer_python_library_restarts_the_server() {
+    let site = Site::new("pylib");
+    append(&site, "demo-layer/conf/layer.conf", "addpylib ${LAYERDIR}/lib demolib\n");
+    write(&site, "demo-layer/lib/demolib/__init__.py", "def flag():\n    return 'P=1'\n");
+    append(&site, &format!("{HELLO}/hello_1.0.bb"), "EXTRA_OEMAKE += \"${@demolib.flag()}\"\n");
+    let value = |warm: bool| {
+        let output = site.rbake(warm, &["getvar", "-r", "hello", "EXTRA_OEMAKE", "--value"]);
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    assert_eq!(value(true), "PREFIX=/usr P=1");
+    let pid = site.server_pid().expect("a server");
+
+    // Another size: Python trusts a cached bytecode file whose source has
+    // the same size and modification second, in any process.
+    write(&site, "demo-layer/lib/demolib/__init__.py", "def flag():\n    return 'P=22'\n");
+    assert_eq!(value(true), "PREFIX=/usr P=22", "the library's new answer shows");
+    assert_eq!(value(false), "PREFIX=/usr P=22");
+    assert_ne!(site.server_pid(), Some(pid), "a new server answered");
+}
+
+#[test]
+fn a_server_of_another_rbake_binary_is_replaced() {
+    let site = Site::new("binary");
+    // Another build of rbake: the same program under another file.
+    let other = site.path("rbake-other");
+    std::fs::copy(env!("CARGO_BIN_EXE_rbake"), &other).unwrap();
+    let started = Command::new(&other)
+        .env_clear()
+        .env("PATH", FIXED_PATH)
+        .env("HOME", &site.top)
+        .env("BB_SERVER_TIMEOUT", "120")
+        .current_dir(site.path("build"))
+        .args(["recipes"])
+        .output()
+        .unwrap();
+    assert!(started.status.success());
+    let old = site.server_pid().expect("the other binary's server");
+
+    let output = site.rbake(true, &["plan", "--json", "--hashes", "world"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("NOTE: restarting the rbake server"), "{stderr}");
+    assert!(output.status.success());
+    let warm = String::from_utf8_lossy(&output.stdout).into_owned();
+    let cold = site.answer(false);
+    assert!(warm == cold, "{}", first_difference(&warm, &cold));
+    assert_ne!(site.server_pid(), Some(old));
 }

@@ -20,6 +20,7 @@ mod warm_vs_cold;
 use std::io::Write;
 use std::os::fd::OwnedFd;
 use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -123,6 +124,11 @@ pub(crate) fn handle(stream: &UnixStream, identity: &str) -> bool {
             wire::send_reply(stream, &json!({ "restart": "the server is another rbake build" }));
         return false;
     }
+    if let Some(changed) = changed_python_module() {
+        let reason = format!("{} changed, and Python loads a module once", changed.display());
+        let _ = wire::send_reply(stream, &json!({ "restart": reason }));
+        return false;
+    }
     if request.argv.get(1..3) == Some(&["server".to_owned(), "--stop".to_owned()][..]) {
         let _ = wire::send_reply(stream, &json!({ "exit": 0 }));
         return false;
@@ -158,9 +164,43 @@ pub(crate) fn handle(stream: &UnixStream, identity: &str) -> bool {
         code
     });
     crate::engine::end_request();
+    remember_python_modules();
     let exit = if code == ExitCode::SUCCESS { 0 } else { 1 };
     let _ = wire::send_reply(stream, &json!({ "exit": exit }));
     true
+}
+
+/// The Python modules loaded from outside Python's library (the layers'
+/// `lib/`), with a hash of their contents when last seen. Contents, not
+/// stat: two writes within a clock tick leave the same times, and there
+/// are few such files.
+static PYTHON_MODULES: std::sync::Mutex<Vec<(PathBuf, Option<u64>)>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn content_hash(path: &std::path::Path) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let bytes = std::fs::read(path).ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    Some(hasher.finish())
+}
+
+fn remember_python_modules() {
+    let modules = rbake_queries::python::loaded_module_files()
+        .into_iter()
+        .map(|path| {
+            let hash = content_hash(&path);
+            (path, hash)
+        })
+        .collect();
+    *PYTHON_MODULES.lock().unwrap_or_else(|e| e.into_inner()) = modules;
+}
+
+/// A loaded Python module whose file changed since. Python keeps the
+/// module it loaded, so the server must start afresh to see the change.
+fn changed_python_module() -> Option<PathBuf> {
+    let modules = PYTHON_MODULES.lock().unwrap_or_else(|e| e.into_inner());
+    modules.iter().find(|(path, hash)| content_hash(path) != *hash).map(|(path, _)| path.clone())
 }
 
 fn run_command(cli: Cli) -> ExitCode {

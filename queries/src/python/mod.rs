@@ -13,6 +13,7 @@ mod datasmart;
 mod environment;
 mod errors;
 mod extra_depends;
+mod modules;
 mod native;
 mod runtime;
 mod session;
@@ -26,6 +27,7 @@ pub use codeparser::{module_functions, python_code_deps, CodeDeps, ModuleFunctio
 pub use datasmart::DataSmart;
 pub use environment::exported_environment;
 pub use extra_depends::run_extra_depends;
+pub use modules::loaded_module_files;
 pub use session::{take_messages, Message, PythonSession, PythonTraceback};
 pub(crate) use session::{take_pending_outcome, PendingOutcome};
 pub use setscene::{
