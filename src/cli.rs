@@ -94,10 +94,16 @@ pub enum Command {
     Server(ServerArgs),
     /// Build, then build again whenever a file the build read changes.
     Watch(WatchArgs),
+    /// Serve the Language Server Protocol on standard input and output, for
+    /// editors: hover, go to definition, diagnostics, completion, symbols.
+    Lsp(LspArgs),
     /// The worker that runs tasks for `rbake build` (internal).
     #[command(name = "__worker", hide = true)]
     Worker,
 }
+
+#[derive(Debug, Args)]
+pub struct LspArgs {}
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {

@@ -8,6 +8,7 @@ mod engine;
 mod env_cmd;
 mod getvar_cmd;
 mod graph_cmd;
+mod lsp;
 mod output;
 mod parse_cmd;
 mod recipes_cmd;
@@ -49,7 +50,7 @@ fn runs_in_server(command: &cli::Command) -> bool {
     match command {
         Dump(_) | Getvar(_) | Recipes(_) | Env(_) | Graph(_) | Plan(_) | ShowVersions
         | ShowRecipes(_) | ShowAppends | ShowLayers | Sigs(_) | Build(_) | Why(_) => true,
-        Syntax(_) | Parse(_) | Diffsigs(_) | Server(_) | Watch(_) | Worker => false,
+        Syntax(_) | Parse(_) | Diffsigs(_) | Server(_) | Watch(_) | Lsp(_) | Worker => false,
     }
 }
 
@@ -74,6 +75,7 @@ pub fn run(cli: cli::Cli) -> ExitCode {
         cli::Command::Why(args) => why_cmd::run(&cli.global, &args),
         cli::Command::Server(args) => return server::run(&cli.global, &args),
         cli::Command::Watch(args) => return watch::run(&cli.global, &args),
+        cli::Command::Lsp(_) => return lsp::run(&cli.global),
         cli::Command::Worker => return build::worker::run(&cli.global),
     };
     // A failed command has already said why.

@@ -1,0 +1,144 @@
+//! Notifications: opening, changing, saving and closing buffers, which
+//! keeps each open buffer's text as its file's input in the database, and
+//! publishing every open file's diagnostics after each change.
+
+use std::io;
+use std::path::Path;
+
+use lsp_server::{Message, Notification};
+use lsp_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    PublishDiagnosticsParams,
+};
+use rbake_queries::files::{source_file, Files};
+
+use super::documents::{apply_change, uri_to_path, Document};
+use super::server::Server;
+
+/// Handles one notification of a running server.
+pub fn notification<W: io::Write>(
+    server: &mut Server<W>,
+    notification: Notification,
+) -> io::Result<()> {
+    let params = notification.params;
+    match notification.method.as_str() {
+        "textDocument/didOpen" => match serde_json::from_value(params) {
+            Ok(params) => did_open(server, params),
+            Err(error) => bad_params(&error),
+        },
+        "textDocument/didChange" => match serde_json::from_value(params) {
+            Ok(params) => did_change(server, params),
+            Err(error) => bad_params(&error),
+        },
+        "textDocument/didClose" => match serde_json::from_value(params) {
+            Ok(params) => did_close(server, params),
+            Err(error) => bad_params(&error),
+        },
+        "textDocument/didSave" | "workspace/didChangeWatchedFiles" => {
+            server.revalidate();
+            publish_all(server)
+        }
+        "initialized" | "$/cancelRequest" | "$/setTrace" | "workspace/didChangeConfiguration" => {
+            Ok(())
+        }
+        method => {
+            eprintln!("rbake lsp: ignored the notification {method}");
+            Ok(())
+        }
+    }
+}
+
+fn bad_params(error: &serde_json::Error) -> io::Result<()> {
+    eprintln!("rbake lsp: error: a notification's parameters are bad: {error}");
+    Ok(())
+}
+
+fn did_open<W: io::Write>(
+    server: &mut Server<W>,
+    params: DidOpenTextDocumentParams,
+) -> io::Result<()> {
+    let item = params.text_document;
+    let Some(path) = uri_to_path(&item.uri) else {
+        eprintln!("rbake lsp: ignored {}: not a file URI", item.uri.as_str());
+        return Ok(());
+    };
+    set_input(server, &path, &item.text);
+    let document = Document { uri: item.uri, text: item.text, version: item.version };
+    server.documents.open(path.clone(), document);
+    server.published.remove(&path);
+    publish_all(server)
+}
+
+fn did_change<W: io::Write>(
+    server: &mut Server<W>,
+    params: DidChangeTextDocumentParams,
+) -> io::Result<()> {
+    let Some(path) = uri_to_path(&params.text_document.uri) else { return Ok(()) };
+    let Some(document) = server.documents.get_mut(&path) else {
+        eprintln!("rbake lsp: error: a change to {} which is not open", path.display());
+        return Ok(());
+    };
+    let mut text = document.text.clone();
+    for change in &params.content_changes {
+        if let Err(error) = apply_change(&mut text, change) {
+            eprintln!("rbake lsp: error: ignored a change to {}: {error}", path.display());
+            return Ok(());
+        }
+    }
+    document.text.clone_from(&text);
+    document.version = params.text_document.version;
+    set_input(server, &path, &text);
+    publish_all(server)
+}
+
+fn did_close<W: io::Write>(
+    server: &mut Server<W>,
+    params: DidCloseTextDocumentParams,
+) -> io::Result<()> {
+    let Some(path) = uri_to_path(&params.text_document.uri) else { return Ok(()) };
+    let Some(document) = server.documents.close(&path) else { return Ok(()) };
+    if let Some(workspace) = &server.workspace {
+        workspace.system.set_overlaid(&path, false);
+    }
+    server.revalidate();
+    server.published.remove(&path);
+    publish(server, document.uri, Vec::new(), None)?;
+    publish_all(server)
+}
+
+/// Makes `text` the input of the file at `path`, which revalidation then
+/// leaves alone.
+fn set_input<W: io::Write>(server: &mut Server<W>, path: &Path, text: &str) {
+    let Some(workspace) = &mut server.workspace else { return };
+    workspace.system.set_overlaid(path, true);
+    source_file(&workspace.db, path);
+    Files::update(&mut workspace.db, path, Some(text.to_owned()));
+}
+
+/// Publishes the diagnostics of every open file whose list changed.
+pub fn publish_all<W: io::Write>(server: &mut Server<W>) -> io::Result<()> {
+    for path in server.documents.paths() {
+        let Some(document) = server.documents.get(&path) else { continue };
+        let (uri, text, version) = (document.uri.clone(), document.text.clone(), document.version);
+        let Some(workspace) = &server.workspace else { return Ok(()) };
+        let context = server.contexts.context_for(workspace, &path);
+        let diagnostics = super::diagnostics::for_file(workspace, &context, &path, &text);
+        if server.published.get(&path) == Some(&diagnostics) {
+            continue;
+        }
+        server.published.insert(path.clone(), diagnostics.clone());
+        publish(server, uri, diagnostics, Some(version))?;
+    }
+    Ok(())
+}
+
+fn publish<W: io::Write>(
+    server: &mut Server<W>,
+    uri: lsp_types::Uri,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+    version: Option<i32>,
+) -> io::Result<()> {
+    let params = PublishDiagnosticsParams { uri, diagnostics, version };
+    let notification = Notification::new("textDocument/publishDiagnostics".to_owned(), params);
+    server.send(Message::Notification(notification))
+}
