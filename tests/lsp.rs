@@ -1,0 +1,475 @@
+//! `rbake lsp` at the protocol level: the server runs as a child process
+//! and is spoken to in real `Content-Length` frames over its standard
+//! input and output, against a copy of the example layer (with the append
+//! and include of `tests/data/lsp`). Hovers, definitions, diagnostics,
+//! completions and symbols are checked exactly, and so are the answers to
+//! malformed and unknown messages.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+use common::{root, FIXED_PATH};
+use serde_json::{json, Value};
+
+/// How long an answer may take (the first parse includes the configuration).
+const PATIENCE: Duration = Duration::from_secs(120);
+
+const HELLO: &str = "demo-layer/recipes-apps/hello/hello_1.0.bb";
+const HELLO_INC: &str = "demo-layer/recipes-apps/hello/hello-extra.inc";
+const HELLO_APPEND: &str = "demo-layer/recipes-apps/hello/hello_1.0.bbappend";
+const IMAGE: &str = "demo-layer/recipes-images/images/demo-image.bb";
+
+/// A copy of the example layer with the fixtures, and a build directory.
+struct Site {
+    top: PathBuf,
+}
+
+impl Site {
+    fn new(name: &str) -> Site {
+        let top = std::env::temp_dir().join(format!("rbake-lsp-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&top);
+        std::fs::create_dir_all(top.join("build/conf")).unwrap();
+        copy_tree(&root().join("examples/demo-layer"), &top.join("demo-layer"));
+        copy_tree(&root().join("tests/data/lsp"), &top.join("demo-layer/recipes-apps/hello"));
+        std::fs::copy(
+            root().join("examples/demo-build/conf/bblayers.conf"),
+            top.join("build/conf/bblayers.conf"),
+        )
+        .unwrap();
+        Site { top }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.top.join(relative)
+    }
+
+    fn uri(&self, relative: &str) -> String {
+        format!("file://{}", self.path(relative).display())
+    }
+
+    fn text(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap()
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.top);
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The server as a child, and the messages it sent, read by a thread.
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    next_id: i64,
+    /// Notifications read while waiting for a response.
+    pending: Vec<Value>,
+}
+
+impl Client {
+    /// A server started in `/`, so that only the root says where the build is.
+    fn start(site: &Site) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rbake"))
+            .arg("lsp")
+            .env_clear()
+            .env("PATH", FIXED_PATH)
+            .env("HOME", &site.top)
+            .current_dir("/")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot start rbake lsp");
+        let stdout = child.stdout.take().unwrap();
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_frame(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        Client { child, stdin, messages, next_id: 1, pending: Vec::new() }
+    }
+
+    /// A started server, initialized with the site's layer directory as
+    /// its root (the build directory is found beside it).
+    fn initialized(site: &Site) -> Client {
+        let mut client = Client::start(site);
+        let result = client
+            .request("initialize", json!({ "rootUri": site.uri("build"), "capabilities": {} }));
+        let sync = &result["result"]["capabilities"]["textDocumentSync"];
+        assert_eq!(sync["change"], 2, "incremental sync: {result}");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn write_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        self.write_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and returns the whole response.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.response(&json!(id))
+    }
+
+    /// The next response with `id`, keeping notifications for later.
+    fn response(&mut self, id: &Value) -> Value {
+        loop {
+            let message = self.next();
+            if message.get("method").is_none() && message["id"] == *id {
+                return message;
+            }
+            self.pending.push(message);
+        }
+    }
+
+    fn next(&mut self) -> Value {
+        self.messages.recv_timeout(PATIENCE).expect("the server did not answer in time")
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Value {
+        if let Some(at) = self.pending.iter().position(|m| is_diagnostics_for(m, uri)) {
+            return self.pending.remove(at)["params"]["diagnostics"].clone();
+        }
+        loop {
+            let message = self.next();
+            if is_diagnostics_for(&message, uri) {
+                return message["params"]["diagnostics"].clone();
+            }
+            self.pending.push(message);
+        }
+    }
+
+    fn open(&mut self, site: &Site, relative: &str) {
+        let text = site.text(relative);
+        let item = json!({ "uri": site.uri(relative), "languageId": "bitbake", "version": 1, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": item }));
+    }
+
+    /// Replaces a range of an open buffer (zero-based lines and columns).
+    fn edit(&mut self, uri: &str, version: i32, range: [u32; 4], text: &str) {
+        let range = json!({
+            "start": { "line": range[0], "character": range[1] },
+            "end": { "line": range[2], "character": range[3] },
+        });
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{ "range": range, "text": text }],
+            }),
+        );
+    }
+
+    fn at(&mut self, method: &str, uri: &str, line: u32, character: u32) -> Value {
+        let params = json!({
+            "textDocument": { "uri": uri },
+            "position": { "line": line, "character": character },
+        });
+        self.request(method, params)
+    }
+
+    fn hover_text(&mut self, uri: &str, line: u32, character: u32) -> String {
+        let response = self.at("textDocument/hover", uri, line, character);
+        let value = &response["result"]["contents"]["value"];
+        value.as_str().unwrap_or_else(|| panic!("no hover: {response}")).to_owned()
+    }
+
+    /// Shuts the server down and returns its exit status and stderr.
+    fn finish(mut self) -> (Option<i32>, String) {
+        let response = self.request("shutdown", Value::Null);
+        assert_eq!(response["result"], Value::Null, "{response}");
+        self.notify("exit", Value::Null);
+        self.wait()
+    }
+
+    fn wait(mut self) -> (Option<i32>, String) {
+        drop(self.stdin.take());
+        let status = self.child.wait().unwrap();
+        let mut stderr = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        (status.code(), stderr)
+    }
+}
+
+fn is_diagnostics_for(message: &Value, uri: &str) -> bool {
+    message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri
+}
+
+/// One frame from the server, or `None` at the end of its output.
+fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line.split_once(':')?;
+        if name.eq_ignore_ascii_case("content-length") {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn location(uri: &str, line: u32, start: u32, end: u32) -> Value {
+    json!({
+        "uri": uri,
+        "range": { "start": { "line": line, "character": start }, "end": { "line": line, "character": end } },
+    })
+}
+
+#[test]
+fn hover_shows_the_value_in_the_recipe_and_follows_unsaved_edits() {
+    let site = Site::new("hover");
+    let mut client = Client::initialized(&site);
+    let hello = site.uri(HELLO);
+    client.open(&site, HELLO);
+    let bitbake_conf = site.uri("demo-layer/conf/bitbake.conf");
+    let expected = format!(
+        "**EXTRA_OEMAKE** in recipe `hello` (hello_1.0.bb)\n\n\
+         ```text\nPREFIX=/usr\n```\n\n\
+         Before expansion:\n\n```text\nPREFIX=${{prefix}}\n```\n\n\
+         Contributions, in order:\n\n\
+         - `set` at [bitbake.conf:88]({bitbake_conf}#L88): `\"\"`\n\
+         - `set` at [hello_1.0.bb:11]({hello}#L11): `PREFIX=${{prefix}}`\n"
+    );
+    let response = client.at("textDocument/hover", &hello, 10, 3);
+    assert_eq!(response["result"]["contents"]["value"], expected.as_str());
+    assert_eq!(
+        response["result"]["range"],
+        json!({ "start": { "line": 10, "character": 0 }, "end": { "line": 10, "character": 12 } })
+    );
+    // Hovering a reference inside a value names the referenced variable.
+    let prefix = client.hover_text(&hello, 10, 27);
+    assert!(prefix.starts_with("**prefix** in recipe `hello`"), "{prefix}");
+
+    // An edit that is not saved counts; the file on disk is unchanged.
+    client.edit(&hello, 2, [10, 32, 10, 32], " V=1");
+    let edited = client.hover_text(&hello, 10, 3);
+    assert!(edited.contains("```text\nPREFIX=/usr V=1\n```"), "{edited}");
+    assert!(site.text(HELLO).contains("EXTRA_OEMAKE = \"PREFIX=${prefix}\"\n"));
+
+    // A word that is no variable has no hover.
+    let response = client.at("textDocument/hover", &hello, 13, 14);
+    assert_eq!(response["result"], Value::Null, "{response}");
+    let (status, stderr) = client.finish();
+    assert_eq!(status, Some(0), "{stderr}");
+}
+
+#[test]
+fn an_include_is_read_in_the_context_of_the_recipe_that_reads_it() {
+    let site = Site::new("context");
+    let mut client = Client::initialized(&site);
+    let include = site.uri(HELLO_INC);
+    client.open(&site, HELLO_INC);
+    let text = client.hover_text(&include, 1, 2);
+    assert!(text.starts_with("**GREETING** in recipe `hello` (hello_1.0.bb)\n\n"), "{text}");
+    assert!(text.contains("```text\nhello from hello\n```"), "{text}");
+    assert!(text.contains(&format!("- `set` at [hello-extra.inc:2]({include}#L2)")), "{text}");
+
+    // The command chooses a context by recipe name, or says there is none.
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "rbake.setContext", "arguments": ["hello"] }),
+    );
+    assert_eq!(response["result"], site.path(HELLO).display().to_string());
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "rbake.setContext", "arguments": ["no-such-recipe"] }),
+    );
+    assert_eq!(response["error"]["message"], "no recipe named no-such-recipe");
+    client.finish();
+}
+
+#[test]
+fn definitions_of_variables_includes_and_classes() {
+    let site = Site::new("definition");
+    let mut client = Client::initialized(&site);
+    let hello = site.uri(HELLO);
+    let response = client.at("textDocument/definition", &hello, 10, 3);
+    let expected = json!([
+        location(&site.uri("demo-layer/conf/bitbake.conf"), 87, 0, 12),
+        location(&hello, 10, 0, 12),
+    ]);
+    assert_eq!(response["result"], expected);
+
+    // A variable set in the append and the include, from the recipe.
+    let response = client.at("textDocument/definition", &site.uri(HELLO_APPEND), 1, 12);
+    assert_eq!(response["result"], json!([location(&site.uri(HELLO_INC), 0, 0, 0)]));
+
+    let response = client.at("textDocument/definition", &site.uri(IMAGE), 3, 10);
+    let class = site.uri("demo-layer/classes/image.bbclass");
+    assert_eq!(response["result"], json!([location(&class, 0, 0, 0)]));
+    client.finish();
+}
+
+#[test]
+fn diagnostics_follow_the_buffer() {
+    let site = Site::new("diagnostics");
+    let mut client = Client::initialized(&site);
+    let hello = site.uri(HELLO);
+    client.open(&site, HELLO);
+    assert_eq!(client.diagnostics(&hello), json!([]));
+
+    client.edit(&hello, 2, [2, 0, 2, 0], "this is not bitbake\n");
+    let expected = json!([{
+        "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 19 } },
+        "severity": 1,
+        "source": "rbake",
+        "message": "unparsed line: 'this is not bitbake'",
+    }]);
+    assert_eq!(client.diagnostics(&hello), expected);
+
+    client.edit(&hello, 3, [2, 0, 3, 0], "");
+    assert_eq!(client.diagnostics(&hello), json!([]));
+
+    // A `require` of a missing file is an error on its line.
+    client.edit(&hello, 4, [0, 0, 0, 0], "require no-such.inc\n");
+    let diagnostics = client.diagnostics(&hello);
+    assert_eq!(diagnostics[0]["message"], "require: cannot find no-such.inc", "{diagnostics}");
+    assert_eq!(diagnostics[0]["range"]["start"], json!({ "line": 0, "character": 0 }));
+    client.finish();
+}
+
+#[test]
+fn completion_offers_variables_classes_and_flags() {
+    let site = Site::new("completion");
+    let mut client = Client::initialized(&site);
+    let hello = site.uri(HELLO);
+    client.open(&site, HELLO);
+    client.edit(&hello, 2, [15, 0, 15, 0], "EXTRA_OE\ninherit \ndo_install[dep\n");
+    let response = client.at("textDocument/completion", &hello, 15, 8);
+    let items = &response["result"]["items"];
+    assert_eq!(*items, json!([{ "label": "EXTRA_OEMAKE", "kind": 6, "detail": "PREFIX=/usr" }]));
+
+    let response = client.at("textDocument/completion", &hello, 16, 8);
+    let labels: Vec<&str> =
+        response["result"].as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(labels, ["base", "image", "sstate"]);
+
+    let response = client.at("textDocument/completion", &hello, 17, 14);
+    let labels: Vec<&str> =
+        response["result"].as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.contains(&"depends"), "{labels:?}");
+    client.finish();
+}
+
+#[test]
+fn document_symbols_list_variables_and_functions() {
+    let site = Site::new("symbols");
+    let mut client = Client::initialized(&site);
+    let response = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": site.uri(HELLO) } }),
+    );
+    let symbols = response["result"].as_array().unwrap();
+    let names: Vec<(&str, i64)> = symbols
+        .iter()
+        .map(|symbol| (symbol["name"].as_str().unwrap(), symbol["kind"].as_i64().unwrap()))
+        .collect();
+    let expected = [
+        ("SUMMARY", 13),
+        ("LICENSE", 13),
+        ("DEPENDS", 13),
+        ("SRC_URI", 13),
+        ("S", 13),
+        ("EXTRA_OEMAKE", 13),
+        ("do_install", 12),
+    ];
+    assert_eq!(names, expected);
+    assert_eq!(symbols[3]["range"]["start"]["line"], 4);
+    assert_eq!(symbols[3]["range"]["end"]["line"], 7);
+    client.finish();
+}
+
+#[test]
+fn malformed_and_unknown_messages_get_errors_and_the_session_goes_on() {
+    let site = Site::new("errors");
+    let mut client = Client::start(&site);
+    let early = client.request("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002, "{early}");
+    client.request("initialize", json!({ "rootUri": site.uri("build"), "capabilities": {} }));
+
+    client.write_raw(b"Content-Length: 9\r\n\r\n{not json");
+    let response = client.response(&Value::Null);
+    assert_eq!(response["error"]["code"], -32700, "{response}");
+    assert_eq!(response["id"], Value::Null);
+
+    let response = client.request("rbake/noSuchMethod", json!({}));
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+
+    let response = client.at("textDocument/hover", &site.uri(HELLO), 999, 0);
+    assert_eq!(response["error"]["code"], -32602, "{response}");
+    let response = client.at("textDocument/hover", &site.uri(HELLO), 0, 999);
+    assert_eq!(response["error"]["code"], -32602, "{response}");
+    let response = client.request("textDocument/hover", json!({ "bad": true }));
+    assert_eq!(response["error"]["code"], -32602, "{response}");
+
+    // The session still answers.
+    let text = client.hover_text(&site.uri(HELLO), 10, 3);
+    assert!(text.starts_with("**EXTRA_OEMAKE**"), "{text}");
+    let (status, stderr) = client.finish();
+    assert_eq!(status, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_broken_frame_ends_the_session_without_a_panic() {
+    let site = Site::new("broken");
+    for broken in [
+        &b"Content-Length: 100\r\n\r\n{\"jsonrpc\""[..],
+        b"Content-Length: many\r\n\r\n{}",
+        b"hello\r\n\r\n",
+    ] {
+        let mut client = Client::initialized(&site);
+        client.write_raw(broken);
+        let (status, stderr) = client.wait();
+        assert!(matches!(status, Some(0 | 1)), "{status:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(stderr.contains("rbake lsp: error:"), "{stderr}");
+    }
+}
