@@ -21,6 +21,7 @@ use crate::graph_cmd::report_messages;
 use crate::outln;
 use crate::output::Output;
 use crate::sigs_cmd::{signature_document, stamp_of};
+use crate::why_render::{collapse_chains, paint, root_cause, use_colour};
 use crate::workspace::{process_env, Failed, Workspace};
 
 /// What `why` found: whether the task will run, the cause in a word and in
@@ -61,9 +62,11 @@ pub fn run(global: &GlobalArgs, args: &WhyArgs) -> Result<ExitCode, Failed> {
         });
         outln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default());
     } else {
-        outln!(out, "{} {}", answer.task, answer.summary);
+        let colour = use_colour();
+        let show = |line: &str| if colour { paint(line) } else { line.to_owned() };
+        outln!(out, "{}", show(&format!("{} {}", answer.task, answer.summary)));
         for line in &answer.details {
-            outln!(out, "{line}");
+            outln!(out, "{}", show(line));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -193,6 +196,9 @@ fn find_answer(global: &GlobalArgs, args: &WhyArgs) -> Result<Answer, Failed> {
             answer.details.push(format!("{indent}  set at {place}"));
         }
     }
+    let details = collapse_chains(std::mem::take(&mut answer.details));
+    answer.details = root_cause(&details);
+    answer.details.extend(details);
     Ok(answer)
 }
 

@@ -108,6 +108,18 @@ fn why_traces_a_rebuild_to_the_edit_that_causes_it() {
     assert!(downstream.contains("Hash for task dependency"), "{downstream}");
     assert!(downstream.contains("app_1.0.bb:do_compile changed from"), "{downstream}");
     assert!(downstream.contains("    Variable APP_GREETING value changed"), "{downstream}");
+    // The root cause comes first, before the dependency that carried it.
+    let second = downstream.lines().nth(1).unwrap_or_default();
+    assert_eq!(
+        second, "  root cause: Variable APP_GREETING value changed from 'hello' to 'bonjour'",
+        "{downstream}"
+    );
+    // Through a longer chain (do_populate_sysroot <- do_install <- do_compile) too.
+    let far = scratch.rbake(&["why", "app:do_populate_sysroot"]);
+    assert!(
+        far.lines().nth(1).unwrap_or_default().starts_with("  root cause: Variable APP_GREETING"),
+        "{far}"
+    );
 }
 
 #[test]
