@@ -318,6 +318,24 @@ fn an_include_is_read_in_the_context_of_the_recipe_that_reads_it() {
         json!({ "command": "rbake.setContext", "arguments": ["hello"] }),
     );
     assert_eq!(response["result"], site.path(HELLO).display().to_string());
+
+    // A class every recipe inherits is read in the first recipe's context
+    // until another is chosen.
+    let base = site.uri("demo-layer/classes/base.bbclass");
+    let text = client.hover_text(&base, 13, 13);
+    assert!(text.starts_with("**T** in recipe `hello` (hello_1.0.bb)\n"), "{text}");
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "rbake.setContext", "arguments": ["wc-lite"] }),
+    );
+    assert_eq!(
+        response["result"],
+        site.path("demo-layer/recipes-apps/wc-lite/wc-lite_0.3.bb").display().to_string()
+    );
+    let text = client.hover_text(&base, 13, 13);
+    assert!(text.starts_with("**T** in recipe `wc-lite` (wc-lite_0.3.bb)\n"), "{text}");
+    let value = format!("```text\n{}/build/tmp/work/wc-lite-0.3-r0/temp\n```", site.top.display());
+    assert!(text.contains(&value), "{text}");
     let response = client.request(
         "workspace/executeCommand",
         json!({ "command": "rbake.setContext", "arguments": ["no-such-recipe"] }),
@@ -471,5 +489,48 @@ fn a_broken_frame_ends_the_session_without_a_panic() {
         assert!(matches!(status, Some(0 | 1)), "{status:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
         assert!(stderr.contains("rbake lsp: error:"), "{stderr}");
+    }
+}
+
+/// The hover on EXTRA_OEMAKE from a server initialized with `params`, and
+/// the messages it showed the user.
+fn hover_after_initialize(site: &Site, params: Value) -> (String, Vec<String>) {
+    let mut client = Client::start(site);
+    client.request("initialize", params);
+    let shown = client
+        .pending
+        .iter()
+        .filter(|message| message["method"] == "window/showMessage")
+        .map(|message| message["params"]["message"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let text = client.hover_text(&site.uri(HELLO), 10, 3);
+    client.finish();
+    (text, shown)
+}
+
+#[test]
+fn the_build_directory_comes_from_the_options_else_from_the_root() {
+    let site = Site::new("build-dir");
+    let layer = site.uri("demo-layer");
+    let build = site.path("build").display().to_string();
+    let from_config = "- `set` at [bitbake.conf:88]";
+
+    // No bblayers.conf at or above the root: the user is told.
+    let (text, shown) =
+        hover_after_initialize(&site, json!({ "rootUri": layer, "capabilities": {} }));
+    assert!(!text.contains(from_config), "{text}");
+    let expected =
+        format!("rbake: {} has no conf/bblayers.conf", site.path("demo-layer").display());
+    assert!(shown.len() == 1 && shown[0].starts_with(&expected), "{shown:?}");
+
+    let options = [
+        json!({ "rootUri": layer, "initializationOptions": { "buildDir": build } }),
+        json!({ "rootUri": layer, "initializationOptions": { "rbake": { "buildDir": site.uri("build") } } }),
+        json!({ "workspaceFolders": [{ "uri": site.uri("build/sub/dir"), "name": "sub" }] }),
+    ];
+    for params in options {
+        let (text, shown) = hover_after_initialize(&site, params.clone());
+        assert!(text.contains(from_config), "{params}: {text}");
+        assert_eq!(shown, Vec::<String>::new());
     }
 }

@@ -125,12 +125,9 @@ impl Contexts {
         let set = recipe_set(&workspace.db, workspace.invocation);
         let recent = self.recent.clone();
         let all = set.recipes.iter().map(|recipe| normalize(&recipe.path));
-        let found =
-            recent.into_iter().chain(all).find(|recipe| self.reads(workspace, recipe, file));
-        if let Some(recipe) = &found {
-            self.touch(recipe);
-        }
-        found
+        // Finding a context is no use of the recipe: only opening it or
+        // choosing it is.
+        recent.into_iter().chain(all).find(|recipe| self.reads(workspace, recipe, file))
     }
 
     /// Whether parsing `recipe` reads `file`.
