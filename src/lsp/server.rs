@@ -188,6 +188,9 @@ impl<W: Write> Server<W> {
     fn initialize(&mut self, params: &Value) -> Result<Value, Failure> {
         let build_dir = self.build_dir(params);
         eprintln!("rbake lsp: the build directory is {}", build_dir.display());
+        if !build_dir.join("conf/bblayers.conf").is_file() {
+            self.warn_no_layers(&build_dir).map_err(Failure::io)?;
+        }
         let global = GlobalArgs {
             topdir: Some(build_dir),
             read: self.read.clone(),
@@ -198,6 +201,19 @@ impl<W: Write> Server<W> {
         self.workspace = Some(workspace);
         self.phase = Phase::Running;
         Ok(capabilities())
+    }
+
+    /// Tells the user that the build directory has no layers (the protocol
+    /// allows this message while `initialize` is answered).
+    fn warn_no_layers(&mut self, build_dir: &Path) -> std::io::Result<()> {
+        let message = format!(
+            "rbake: {} has no conf/bblayers.conf; set the build directory with the \
+             initialization option rbake.buildDir",
+            build_dir.display()
+        );
+        eprintln!("rbake lsp: warning: {message}");
+        let params = lsp_types::ShowMessageParams { typ: lsp_types::MessageType::WARNING, message };
+        self.send(Message::Notification(Notification::new("window/showMessage".to_owned(), params)))
     }
 
     /// The build directory: the client's option, else `--topdir`, else the
