@@ -20,6 +20,7 @@ mod syntax_cmd;
 mod watch;
 mod why_cmd;
 mod why_plan;
+mod why_provider;
 mod why_render;
 mod why_var;
 mod workspace;

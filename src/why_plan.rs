@@ -100,7 +100,9 @@ fn edge_kind(workspace: &Workspace, from: &PlannedTask, to: &PlannedTask) -> Str
         return format!("{}[depends] names {}:{}", from.task, to.pn, to.task);
     }
     if names("deptask").contains(&to.task) {
-        return format!("{}[deptask] = \"{}\", through DEPENDS", from.task, to.task);
+        let through = crate::why_provider::depends_reason(workspace, from, to)
+            .unwrap_or_else(|| "through DEPENDS".to_owned());
+        return format!("{}[deptask] = \"{}\"; {through}", from.task, to.task);
     }
     if names("rdeptask").contains(&to.task) {
         return format!("{}[rdeptask] = \"{}\", through RDEPENDS", from.task, to.task);

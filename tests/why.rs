@@ -211,7 +211,7 @@ fn why_plan_names_the_path_and_the_flag_behind_each_edge() {
             "  <- app:do_populate_sysroot (addtask do_build after do_populate_sysroot)",
             "  <- app:do_install (addtask do_populate_sysroot after do_install)",
             "  <- app:do_compile (addtask do_install after do_compile)",
-            "  <- lib:do_populate_sysroot (do_compile[deptask] = \"do_populate_sysroot\", through DEPENDS)",
+            "  <- lib:do_populate_sysroot (do_compile[deptask] = \"do_populate_sysroot\"; DEPENDS names lib)",
             "  <- lib:do_install (addtask do_populate_sysroot after do_install)",
             "  <- lib:do_compile (addtask do_install after do_compile)",
         ],
@@ -219,4 +219,20 @@ fn why_plan_names_the_path_and_the_flag_behind_each_edge() {
     );
     let absent = scratch.rbake(&["why", "--plan", "lib", "app:do_compile"]);
     assert_eq!(first_line(&absent), "app:do_compile is not in the plan for lib");
+
+    // Through a virtual name, the provider chosen and why.
+    let app = scratch.layer_path("recipes/app_1.0.bb");
+    let text = std::fs::read_to_string(&app)
+        .unwrap()
+        .replace("DEPENDS = \"lib\"", "DEPENDS = \"virtual/greeter\"");
+    std::fs::write(&app, text).unwrap();
+    scratch.append("recipes/lib_1.0.bb", "PROVIDES += \"virtual/greeter\"\n");
+    let edge = "  <- lib:do_populate_sysroot (do_compile[deptask] = \"do_populate_sysroot\"; DEPENDS names virtual/greeter, provided by lib: the only provider)";
+    let only = scratch.rbake(&["why", "--plan", "app", "lib:do_compile"]);
+    assert!(only.lines().any(|line| line == edge), "{only}");
+    scratch.append("recipes/rooted_1.0.bb", "PROVIDES += \"virtual/greeter\"\n");
+    scratch.append("conf/bitbake.conf", "PREFERRED_PROVIDER_virtual/greeter = \"lib\"\n");
+    let preferred = scratch.rbake(&["why", "--plan", "app", "lib:do_compile"]);
+    let edge = edge.replace("the only provider", "PREFERRED_PROVIDER_virtual/greeter = \"lib\"");
+    assert!(preferred.lines().any(|line| line == edge), "{preferred}");
 }
