@@ -52,7 +52,9 @@ fn runs_in_server(command: &cli::Command) -> bool {
     match command {
         Dump(_) | Getvar(_) | Recipes(_) | Env(_) | Graph(_) | Plan(_) | ShowVersions
         | ShowRecipes(_) | ShowAppends | ShowLayers | Sigs(_) | Build(_) | Why(_) => true,
-        Syntax(_) | Parse(_) | Diffsigs(_) | Server(_) | Watch(_) | Lsp(_) | Worker => false,
+        // A parse worker (`--shard`) always runs where it was started.
+        Parse(args) => args.shard.is_none(),
+        Syntax(_) | Diffsigs(_) | Server(_) | Watch(_) | Lsp(_) | Worker => false,
     }
 }
 

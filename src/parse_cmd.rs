@@ -57,8 +57,9 @@ pub fn run(global: &GlobalArgs, args: &ParseArgs) -> Result<ExitCode, Failed> {
     workspace.checked_config()?;
     let set = recipe_set(&workspace.db, workspace.invocation);
     let set_failed = workspace.report(&set.diagnostics);
-    let jobs = args
-        .jobs
+    // A server parses into its own warm database, which workers could not fill.
+    let jobs = if crate::engine::is_serving() { Some(1) } else { args.jobs };
+    let jobs = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, set.recipes.len().max(1));
     let tally =
