@@ -2,30 +2,43 @@
 # The full parse of build directories by rbake and by the reference BitBake
 # library, side by side on this machine, with the ratio of the medians.
 #
-# Usage: benches/compare-bitbake.sh [--sizes N,N...] [--build DIR]... [--runs R]
+# Usage: benches/compare-bitbake.sh [--sizes N,N...] [--build DIR]... [--runs R] [--single-above N]
 #   --sizes  generated layers to make with rbake-layergen (seed 1), by number
 #            of recipes (default 200,1000,5000)
 #   --build  an existing build directory too, such as one made for
 #            OpenEmbedded-Core by scripts/oe-core-setup.sh (repeatable)
 #   --runs   runs of each tool on each directory (default 3)
+#   --single-above  one run only for directories of more recipes than this
+#            (default 2000: for 5,000 recipes and OpenEmbedded-Core, where
+#            one BitBake parse takes minutes)
 # Each run is timed with GNU time (wall, CPU, peak RSS). BitBake is the
 # library parsing in one process (bbdump.py --var PN --no-hash, as
 # `bitbake -p` without signatures); rbake is `rbake parse`, with its default
 # worker processes (one per CPU) and in one process. Every tool runs from
 # the build directory with the same fixed PATH (BUILD/standins first, where
 # OpenEmbedded-Core needs it).
+#
+# When BITBAKEDIR names a BitBake checkout (scripts/bitbake-graph.sh
+# --prepare makes one with the reference library), a second table compares
+# the engines when warm: `bitbake -p` against `rbake parse` with a resident
+# server (BB_SERVER_TIMEOUT), cold (BitBake's cache removed first), again
+# with nothing changed (BitBake loads its cache; rbake revalidates), after
+# touching one recipe, and then `bitbake -S none world` against
+# `rbake sigs world`; and the server's peak RSS.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 sizes="200,1000,5000"
 runs=3
+single_above=2000
 builds=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --build) builds+=("$(cd "$2" && pwd)"); shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
-    *) echo "usage: $0 [--sizes N,N...] [--build DIR]... [--runs R]" >&2; exit 2 ;;
+    --single-above) single_above="$2"; shift 2 ;;
+    *) echo "usage: $0 [--sizes N,N...] [--build DIR]... [--runs R] [--single-above N]" >&2; exit 2 ;;
   esac
 done
 py="${RBAKE_ORACLE_PYTHON:-$(bash "$root/../shared/oracle/setup.sh")}"
@@ -50,15 +63,66 @@ measure() { # LABEL TOOL BUILD COMMAND...
   (cd "$build" && PATH="$build/standins:/usr/bin:/bin" /usr/bin/time -f "%e %U %S %M" -o "$times" "$@" >/dev/null 2>&1)
   printf '%s\t%s\t%s\n' "$label" "$tool" "$(cat "$times")" >> "$results"
 }
+recipe_count() { # BUILD
+  (cd "$1" && RBAKE_NO_SERVER=1 "$rbake" recipes 2>/dev/null | grep -c '\.bb ' || true)
+}
 for target in "${targets[@]}"; do
   label="${target%%=*}"
   build="${target#*=}"
-  for _ in $(seq "$runs"); do
+  n="$runs"
+  if [ "$(recipe_count "$build")" -gt "$single_above" ]; then n=1; fi
+  for _ in $(seq "$n"); do
     measure "$label" bitbake "$build" "$py" "$root/../shared/oracle/bbdump.py" --topdir "$build" --var PN --no-hash
-    measure "$label" rbake "$build" "$rbake" parse
-    measure "$label" rbake-1 "$build" "$rbake" parse -j 1
+    measure "$label" rbake "$build" env RBAKE_NO_SERVER=1 "$rbake" parse
+    measure "$label" rbake-1 "$build" env RBAKE_NO_SERVER=1 "$rbake" parse -j 1
   done
 done
+
+warm="$scratch/warm.tsv"
+if [ -n "${BITBAKEDIR:-}" ]; then
+  tree="$(cd "$BITBAKEDIR" && pwd)"
+  warm_step() { # LABEL TOOL CASE BUILD COMMAND...
+    local label="$1" tool="$2" case="$3" build="$4"; shift 4
+    local path="/usr/bin:/bin"
+    [ -d "$build/standins" ] && path="$build/standins:$path"
+    local start end
+    start=$(date +%s.%N)
+    (cd "$build" && env -i HOME="$HOME" LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 PATH="$path:$tree/bin" \
+      BB_SERVER_TIMEOUT=900 "$@" > "$scratch/warm.log" 2>&1) || {
+      echo "compare-bitbake.sh: $tool failed ($case on $label):" >&2; tail -5 "$scratch/warm.log" >&2; }
+    end=$(date +%s.%N)
+    printf '%s\t%s\t%s\t%s\n' "$label" "$tool" "$case" "$(echo "$end - $start" | bc)" >> "$warm"
+  }
+  stop_bitbake() { # BUILD
+    (cd "$1" && env -i PATH="/usr/bin:/bin:$tree/bin" LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 \
+      bitbake -m >/dev/null 2>&1) || true
+  }
+  for target in "${targets[@]}"; do
+    label="${target%%=*}"
+    build="${target#*=}"
+    touched="$(cd "$build" && RBAKE_NO_SERVER=1 "$rbake" recipes 2>/dev/null | grep '\.bb ' | head -1 | cut -d' ' -f1)"
+    # BitBake: its cache and server start empty.
+    stop_bitbake "$build"
+    rm -rf "$build/cache" "$build/tmp/cache"
+    warm_step "$label" bitbake "cold parse" "$build" bitbake -p
+    warm_step "$label" bitbake "warm no-op parse" "$build" bitbake -p
+    touch "$touched"
+    warm_step "$label" bitbake "parse after touching one recipe" "$build" bitbake -p
+    warm_step "$label" bitbake "world signatures" "$build" bitbake -S none world
+    stop_bitbake "$build"
+    # rbake: a server started by the first command.
+    (cd "$build" && "$rbake" server --stop >/dev/null 2>&1) || true
+    warm_step "$label" rbake "cold parse" "$build" "$rbake" parse
+    warm_step "$label" rbake "warm no-op parse" "$build" "$rbake" parse
+    touch "$touched"
+    warm_step "$label" rbake "parse after touching one recipe" "$build" "$rbake" parse
+    warm_step "$label" rbake "world signatures" "$build" "$rbake" sigs world
+    pid="$(cat "$build/rbake-server.lock" 2>/dev/null || true)"
+    rss="$(grep VmHWM "/proc/$pid/status" 2>/dev/null | awk '{print $2}' || true)"
+    printf '%s\trbake\tserver peak RSS\t%s\n' "$label" "${rss:-0}" >> "$warm"
+    (cd "$build" && "$rbake" server --stop >/dev/null 2>&1) || true
+  done
+fi
 
 python3 - "$results" "$runs" <<'EOF'
 import statistics, sys
@@ -80,3 +144,26 @@ for label, tools in rows.items():
     single, rbake_1 = cell(tools["rbake-1"])
     print("| %s | %s | %s | %s | %.1fx | %.1fx |" % (label, bitbake, rbake, rbake_1, base / fast, base / single))
 EOF
+
+if [ -s "$warm" ]; then
+python3 - "$warm" <<'EOF'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    label, tool, case, value = line.rstrip("\n").split("\t")
+    rows.setdefault(label, {}).setdefault(case, {})[tool] = float(value)
+print("\nWarm engines, one run each: `bitbake -p` / `bitbake -S none world` with its cache and a")
+print("resident server, against `rbake parse` / `rbake sigs world` through rbake's server.")
+print("| metadata | case | BitBake | rbake | ratio |")
+print("|---|---|---|---|---|")
+for label, cases in rows.items():
+    for case in ["cold parse", "warm no-op parse", "parse after touching one recipe", "world signatures"]:
+        tools = cases.get(case, {})
+        b, r = tools.get("bitbake"), tools.get("rbake")
+        ratio = "%.0fx" % (b / r) if b and r else ""
+        print("| %s | %s | %s | %s | %s |" % (label, case, "%.2f s" % b if b else "", "%.2f s" % r if r else "", ratio))
+    rss = cases.get("server peak RSS", {}).get("rbake")
+    if rss:
+        print("| %s | rbake server peak RSS | | %.0f MB | |" % (label, rss / 1024))
+EOF
+fi
