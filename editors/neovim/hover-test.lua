@@ -1,6 +1,7 @@
 -- Headless check: open a recipe, hover a variable, write the hover's
 -- Markdown to $RBAKE_HOVER_OUT. Run by hover-test.sh.
-package.path = vim.fn.expand("<sfile>:p:h") .. "/?.lua;" .. package.path
+local here = debug.getinfo(1, "S").source:sub(2):match("(.*)/")
+package.path = here .. "/?.lua;" .. package.path
 local rbake = require("rbake")
 local out = os.getenv("RBAKE_HOVER_OUT")
 vim.cmd("edit " .. os.getenv("RBAKE_RECIPE"))
