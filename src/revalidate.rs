@@ -169,16 +169,32 @@ impl TrackingSystem {
             let overlaid = self.overlaid.lock().unwrap_or_else(|e| e.into_inner());
             let released =
                 std::mem::take(&mut *self.released.lock().unwrap_or_else(|e| e.into_inner()));
-            records
+            let candidates: Vec<(&(PathBuf, ReadKind), &Record)> = records
                 .iter()
                 .filter(|((path, kind), _)| *kind != ReadKind::Text || !overlaid.contains(path))
-                .filter(|((path, _), record)| {
-                    released.contains(path)
-                        || record.is_racy(self.racy_window)
-                        || FileStat::of(path) != record.stat
-                })
-                .map(|(key, _)| key.clone())
-                .collect()
+                .collect();
+            let is_stale = |((path, _), record): &(&(PathBuf, ReadKind), &Record)| {
+                released.contains(path)
+                    || record.is_racy(self.racy_window)
+                    || FileStat::of(path) != record.stat
+            };
+            // Tens of thousands of stats: shared out among the cores.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+            let chunk = candidates.len().div_ceil(threads).max(1);
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = candidates
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .filter(|entry| is_stale(entry))
+                                .map(|(key, _)| (*key).clone())
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect()
+            })
         };
         let mut revalidation = Revalidation {
             checked: self.records.lock().unwrap_or_else(|e| e.into_inner()).len(),
