@@ -12,7 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{root, FIXED_PATH};
+use common::{example_site, FIXED_PATH};
 
 /// A copy of the example layer and a build directory beside it.
 struct Site {
@@ -22,14 +22,7 @@ struct Site {
 impl Site {
     fn new(name: &str) -> Site {
         let top = std::env::temp_dir().join(format!("rbake-server-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&top);
-        std::fs::create_dir_all(top.join("build/conf")).unwrap();
-        copy_tree(&root().join("examples/demo-layer"), &top.join("demo-layer"));
-        std::fs::copy(
-            root().join("examples/demo-build/conf/bblayers.conf"),
-            top.join("build/conf/bblayers.conf"),
-        )
-        .unwrap();
+        example_site(&top);
         Site { top }
     }
 
@@ -89,19 +82,6 @@ fn first_difference(a: &str, b: &str) -> String {
         ),
         None if a == b => "equal".to_owned(),
         None => format!("{} lines vs {} lines", a.lines().count(), b.lines().count()),
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::Duration;
 
-use common::{root, FIXED_PATH};
+use common::{example_site, FIXED_PATH};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -26,14 +26,7 @@ struct Watch {
 impl Watch {
     fn start(name: &str, targets: &[&str], extra: &[(&str, &str)]) -> Watch {
         let top = std::env::temp_dir().join(format!("rbake-watch-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&top);
-        copy_tree(&root().join("examples/demo-layer"), &top.join("demo-layer"));
-        std::fs::create_dir_all(top.join("build/conf")).unwrap();
-        std::fs::copy(
-            root().join("examples/demo-build/conf/bblayers.conf"),
-            top.join("build/conf/bblayers.conf"),
-        )
-        .unwrap();
+        example_site(&top);
         for (path, text) in extra {
             let path = top.join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -120,19 +113,6 @@ fn rbake(top: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_rbake"));
     command.env_clear().env("PATH", FIXED_PATH).env("HOME", top).current_dir(top.join("build"));
     command
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The tasks a round started, as `FILE_NAME:do_task`, from the build's

@@ -55,7 +55,7 @@ fn file_start(path: PathBuf) -> (PathBuf, Range) {
 /// Every statement that changed `name`, in order, each as the range of
 /// the name on the statement's first line (the whole line's start if the
 /// name is not found there).
-fn variable_sites<W: io::Write>(
+pub(super) fn variable_sites<W: io::Write>(
     server: &Server<W>,
     workspace: &Workspace,
     state: &ParseState,

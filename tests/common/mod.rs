@@ -35,3 +35,31 @@ pub fn oracle_python() -> PathBuf {
     );
     PathBuf::from(String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default())
 }
+
+/// Copies the directory tree `from` to `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a directory to copy into");
+    for entry in std::fs::read_dir(from).expect("a directory to copy") {
+        let entry = entry.expect("a directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("a copied file");
+        }
+    }
+}
+
+/// A fresh copy of the example in `top` (removed first): the layer as
+/// `top/demo-layer` and a build directory `top/build` whose
+/// `conf/bblayers.conf` names it.
+pub fn example_site(top: &Path) {
+    let _ = std::fs::remove_dir_all(top);
+    std::fs::create_dir_all(top.join("build/conf")).expect("a build directory");
+    copy_tree(&root().join("examples/demo-layer"), &top.join("demo-layer"));
+    std::fs::copy(
+        root().join("examples/demo-build/conf/bblayers.conf"),
+        top.join("build/conf/bblayers.conf"),
+    )
+    .expect("bblayers.conf");
+}
