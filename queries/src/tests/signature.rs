@@ -46,6 +46,22 @@ fn taskhashes(db: &TestDb, invocation: Invocation) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Takes every taskhash, applies the edit, takes them again: the tasks
+/// whose taskhash changed, and the queries executed for the second time.
+fn rehash_after(
+    db: &mut TestDb,
+    invocation: Invocation,
+    path: &str,
+    text: &str,
+) -> (Vec<String>, Vec<String>) {
+    let before = taskhashes(db, invocation);
+    db.take_executed();
+    Files::update(db, Path::new(path), Some(text.into()));
+    let after = taskhashes(db, invocation);
+    let changed = before.keys().filter(|task| before[*task] != after[*task]).cloned().collect();
+    (changed, db.take_executed())
+}
+
 fn count(executed: &[String], name: &str) -> usize {
     executed.iter().filter(|query| *query == name).count()
 }
@@ -53,18 +69,11 @@ fn count(executed: &[String], name: &str) -> usize {
 #[test]
 fn a_variable_one_task_reads_reruns_that_task_and_the_tasks_after_it() {
     let (mut db, invocation) = setup();
-    let before = taskhashes(&db, invocation);
-    assert_eq!(before.len(), 6, "{before:?}");
-    db.take_executed();
-
-    let path = Path::new("/layer/recipes/lib_1.0.bb");
-    Files::update(&mut db, path, Some("FETCHVAR = \"x\"\nCOMPILEVAR = \"z\"\n".into()));
-    let after = taskhashes(&db, invocation);
-    let changed: Vec<&str> =
-        before.keys().filter(|task| before[*task] != after[*task]).map(String::as_str).collect();
+    assert_eq!(taskhashes(&db, invocation).len(), 6);
+    let edit = "FETCHVAR = \"x\"\nCOMPILEVAR = \"z\"\n";
+    let (changed, executed) = rehash_after(&mut db, invocation, "/layer/recipes/lib_1.0.bb", edit);
     assert_eq!(changed, ["app:do_build", "app:do_compile", "lib:do_build", "lib:do_compile"]);
 
-    let executed = db.take_executed();
     // The recipe is parsed and signed again; its planner facts are equal,
     // so the plan stays. Each of lib's tasks has its basehash read again,
     // and only the four changed tasks have their taskhash computed again.
@@ -85,17 +94,11 @@ fn a_class_edit_reruns_no_query_of_a_recipe_that_does_not_inherit_it() {
     let (mut db, invocation) = setup();
     db.system.write("/layer/classes/tool.bbclass", "COMPILEVAR = \"from the class\"\n");
     db.system.write("/layer/recipes/lib_1.0.bb", "FETCHVAR = \"x\"\ninherit tool\n");
-    let before = taskhashes(&db, invocation);
-    db.take_executed();
-
-    let class = Path::new("/layer/classes/tool.bbclass");
-    Files::update(&mut db, class, Some("COMPILEVAR = \"edited\"\n".into()));
-    let after = taskhashes(&db, invocation);
-    let changed: Vec<&str> =
-        before.keys().filter(|task| before[*task] != after[*task]).map(String::as_str).collect();
+    let edit = "COMPILEVAR = \"edited\"\n";
+    let (changed, executed) =
+        rehash_after(&mut db, invocation, "/layer/classes/tool.bbclass", edit);
     assert_eq!(changed, ["app:do_build", "app:do_compile", "lib:do_build", "lib:do_compile"]);
 
-    let executed = db.take_executed();
     // One recipe (lib) is parsed and signed again, and only lib's three
     // basehashes are read again: none of app's.
     assert_eq!(count(&executed, "parse_recipe"), 1, "{executed:?}");
