@@ -534,3 +534,295 @@ fn the_build_directory_comes_from_the_options_else_from_the_root() {
         assert_eq!(shown, Vec::<String>::new());
     }
 }
+
+/// The locations of a response as `(file relative to the site, line,
+/// start, end)`, for short expectations.
+fn places(site: &Site, response: &Value) -> Vec<(String, u64, u64, u64)> {
+    let prefix = site.uri("");
+    let locations = response["result"].as_array().unwrap_or_else(|| panic!("{response}"));
+    locations
+        .iter()
+        .map(|location| {
+            let uri = location["uri"].as_str().unwrap();
+            let range = &location["range"];
+            let end = &range["end"];
+            assert_eq!(range["start"]["line"], end["line"], "{location}");
+            (
+                uri.strip_prefix(&prefix).unwrap_or(uri).to_owned(),
+                range["start"]["line"].as_u64().unwrap(),
+                range["start"]["character"].as_u64().unwrap(),
+                end["character"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn references(client: &mut Client, uri: &str, line: u32, character: u32, all: bool) -> Value {
+    let params = json!({
+        "textDocument": { "uri": uri },
+        "position": { "line": line, "character": character },
+        "context": { "includeDeclaration": all },
+    });
+    client.request("textDocument/references", params)
+}
+
+#[test]
+fn references_of_variables_and_tasks() {
+    let site = Site::new("references");
+    let mut client = Client::initialized(&site);
+    let hello = site.uri(HELLO);
+    client.open(&site, HELLO);
+    let base = "demo-layer/classes/base.bbclass";
+    let conf = "demo-layer/conf/bitbake.conf";
+    let recipe = "demo-layer/recipes-apps/hello/hello_1.0.bb";
+    let place = |file: &str, line, start, end| (file.to_owned(), line, start, end);
+
+    // The statements that set EXTRA_OEMAKE, and its `${EXTRA_OEMAKE}`s.
+    let response = references(&mut client, &hello, 10, 3, true);
+    let expected = [
+        place(base, 45, 35, 47),
+        place(base, 46, 28, 40),
+        place(conf, 87, 0, 12),
+        place(recipe, 10, 0, 12),
+    ];
+    assert_eq!(places(&site, &response), expected);
+
+    // Without the declarations; an unsaved use in the buffer counts, and
+    // the task named in a dependency flag of the buffer.
+    let added = "X = \"${EXTRA_OEMAKE}\"\ndo_build[depends] += \"libgreet:do_install\"\n";
+    client.edit(&hello, 2, [11, 0, 11, 0], added);
+    let response = references(&mut client, &hello, 10, 3, false);
+    let expected = [place(base, 45, 35, 47), place(base, 46, 28, 40), place(recipe, 11, 7, 19)];
+    assert_eq!(places(&site, &response), expected);
+
+    // A task: its function and flags, `addtask` lines (`install` and
+    // `after do_install`), EXPORT_FUNCTIONS and the `[depends]` mention.
+    let response = references(&mut client, &hello, 14, 3, true);
+    let expected = [
+        place(base, 145, 0, 10),
+        place(base, 146, 0, 10),
+        place(base, 216, 8, 15),
+        place(base, 217, 22, 32),
+        place(base, 218, 31, 41),
+        place(base, 225, 69, 79),
+        place(recipe, 12, 31, 41),
+        place(recipe, 14, 0, 10),
+    ];
+    assert_eq!(places(&site, &response), expected);
+    // The same from the `addtask` line's short name.
+    let from_addtask = references(&mut client, &site.uri(base), 216, 10, true);
+    assert_eq!(places(&site, &from_addtask), expected);
+
+    // From inside `${D}`: the setting and every use.
+    let response = references(&mut client, &hello, 15, 30, true);
+    let expected = [
+        place(base, 146, 27, 28),
+        place(base, 168, 12, 13),
+        place(base, 169, 33, 34),
+        place(base, 193, 12, 13),
+        place(base, 195, 50, 51),
+        place(conf, 37, 0, 1),
+        place(recipe, 15, 30, 31),
+    ];
+    assert_eq!(places(&site, &response), expected);
+    client.finish();
+}
+
+fn inlay_hints(client: &mut Client, uri: &str, lines: [u32; 2]) -> Vec<(u64, u64, String)> {
+    let range = json!({
+        "start": { "line": lines[0], "character": 0 },
+        "end": { "line": lines[1], "character": 0 },
+    });
+    let response = client.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": range }),
+    );
+    let hints = response["result"].as_array().unwrap_or_else(|| panic!("{response}"));
+    hints
+        .iter()
+        .map(|hint| {
+            assert_eq!(hint["paddingLeft"], true, "{hint}");
+            (
+                hint["position"]["line"].as_u64().unwrap(),
+                hint["position"]["character"].as_u64().unwrap(),
+                hint["label"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn inlay_hints_show_expanded_values_unless_turned_off() {
+    let site = Site::new("inlay");
+    let mut client = Client::initialized(&site);
+    let hello = site.uri(HELLO);
+    client.open(&site, HELLO);
+    let unpackdir = format!("{}/build/tmp/work/hello-1.0-r0/sources", site.top.display());
+    let cut = |text: &str| match text.char_indices().nth(60) {
+        Some((at, _)) => format!("→ {}…", &text[..at]),
+        None => format!("→ {text}"),
+    };
+    let hint = |line, character, label: &str| (line, character, label.to_owned());
+    let expected = [
+        hint(0, 61, "→ Greets the world, or the name on its command line"),
+        hint(1, 15, "→ MIT"),
+        hint(2, 20, "→ libgreet"),
+        // At the end of the statement's last line, on one line and cut.
+        hint(7, 11, "→ file://hello.c file://Makefile file://0001-hello-greet-the-n…"),
+        hint(8, 18, &cut(&unpackdir)),
+        hint(10, 33, "→ PREFIX=/usr"),
+    ];
+    assert_eq!(inlay_hints(&mut client, &hello, [0, 20]), expected);
+    // Only the lines asked for; an unsaved edit counts, and a flag shows
+    // the flag's value.
+    client.edit(&hello, 2, [10, 32, 10, 32], " V=1\"\ndo_install[doc] = \"${PN}");
+    let expected = [hint(10, 37, "→ PREFIX=/usr V=1"), hint(11, 25, "→ hello")];
+    assert_eq!(inlay_hints(&mut client, &hello, [9, 11]), expected);
+    client.finish();
+
+    // The option turns them off: no capability, and no hints if asked.
+    let mut client = Client::start(&site);
+    let response = client.request(
+        "initialize",
+        json!({ "rootUri": site.uri("build"), "initializationOptions": { "rbake": { "inlayHints": false } } }),
+    );
+    let capabilities = &response["result"]["capabilities"];
+    assert_eq!(capabilities["inlayHintProvider"], Value::Null, "{capabilities}");
+    client.open(&site, HELLO);
+    assert_eq!(inlay_hints(&mut client, &hello, [0, 20]), []);
+    client.finish();
+}
+
+#[test]
+fn semantic_tokens_of_a_small_buffer() {
+    let site = Site::new("semantic");
+    let mut client = Client::start(&site);
+    let response =
+        client.request("initialize", json!({ "rootUri": site.uri("build"), "capabilities": {} }));
+    let legend = &response["result"]["capabilities"]["semanticTokensProvider"]["legend"];
+    let types: Vec<&str> =
+        legend["tokenTypes"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    let modifiers: Vec<&str> =
+        legend["tokenModifiers"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    let uri = site.uri("demo-layer/classes/small.bbclass");
+    let text = "# note\n\
+                export FOO:append:class-native[doc] = \"a ${BAR} ${@d.getVar('X')}\"\n\
+                inherit base\n\
+                do_x() {\n\
+                \x20   echo ${D} é\n\
+                }\n\
+                python do_p() {\n\
+                \x20   bb.note(\"x\")\n\
+                }\n";
+    let item = json!({ "uri": uri, "languageId": "bitbake", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": item }));
+    let response = client
+        .request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } }));
+    let data: Vec<u64> = response["result"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    // Decoded: line, start, length, type, modifiers.
+    let (mut line, mut start) = (0, 0);
+    let mut decoded = Vec::new();
+    for token in data.chunks(5) {
+        if token[0] > 0 {
+            start = 0;
+        }
+        line += token[0];
+        start += token[1];
+        let mods: Vec<&str> = (0..modifiers.len())
+            .filter(|bit| token[4] & (1 << bit) != 0)
+            .map(|bit| modifiers[bit])
+            .collect();
+        decoded.push((line, start, token[2], types[token[3] as usize], mods.join(",")));
+    }
+    let expected = [
+        (0, 0, 6, "comment", ""),
+        (1, 0, 6, "keyword", ""),
+        (1, 7, 3, "variable", "declaration"),
+        (1, 10, 7, "modifier", ""),
+        (1, 17, 13, "modifier", ""),
+        (1, 30, 5, "property", ""),
+        (1, 36, 1, "operator", ""),
+        (1, 38, 3, "string", ""),
+        (1, 41, 6, "macro", ""),
+        (1, 47, 1, "string", ""),
+        (1, 48, 17, "macro", "python"),
+        (1, 65, 1, "string", ""),
+        (2, 0, 7, "keyword", ""),
+        (3, 0, 4, "function", "declaration"),
+        (4, 0, 9, "string", ""),
+        (4, 9, 4, "macro", ""),
+        // " é": two UTF-16 units.
+        (4, 13, 2, "string", ""),
+        (6, 0, 6, "keyword", ""),
+        (6, 7, 4, "function", "declaration"),
+        (7, 0, 16, "string", "python"),
+    ];
+    let decoded: Vec<(u64, u64, u64, &str, &str)> =
+        decoded.iter().map(|(l, s, n, t, m)| (*l, *s, *n, *t, m.as_str())).collect();
+    assert_eq!(decoded, expected);
+    client.finish();
+}
+
+fn frame(message: &Value) -> String {
+    let body = message.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len())
+}
+
+fn hover_request(id: i64, uri: &str, line: u32, character: u32) -> Value {
+    json!({
+        "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+        "params": { "textDocument": { "uri": uri }, "position": { "line": line, "character": character } },
+    })
+}
+
+#[test]
+fn queued_requests_are_dropped_for_a_later_change_or_cancellation() {
+    let site = Site::new("stale");
+    let mut client = Client::initialized(&site);
+    let hello = site.uri(HELLO);
+    let include = site.uri(HELLO_INC);
+    client.open(&site, HELLO);
+    client.open(&site, HELLO_INC);
+    assert_eq!(client.diagnostics(&hello), json!([]));
+    // Written at once, so the server reads them all before answering.
+    let change = json!({
+        "jsonrpc": "2.0", "method": "textDocument/didChange",
+        "params": {
+            "textDocument": { "uri": hello, "version": 2 },
+            "contentChanges": [{
+                "range": { "start": { "line": 10, "character": 32 }, "end": { "line": 10, "character": 32 } },
+                "text": " V=1",
+            }],
+        },
+    });
+    let cancel = json!({ "jsonrpc": "2.0", "method": "$/cancelRequest", "params": { "id": 103 } });
+    let batch = [
+        hover_request(100, &hello, 10, 3),
+        hover_request(101, &include, 1, 2),
+        change,
+        hover_request(102, &hello, 10, 3),
+        hover_request(103, &hello, 10, 3),
+        cancel,
+    ];
+    let bytes: String = batch.iter().map(frame).collect();
+    client.write_raw(bytes.as_bytes());
+
+    let stale = client.response(&json!(100));
+    assert_eq!(stale["error"]["code"], -32801, "{stale}");
+    // Another document's request is answered.
+    let other = client.response(&json!(101));
+    assert!(other["result"]["contents"]["value"].as_str().unwrap().starts_with("**GREETING**"));
+    // A request after the change sees the new text.
+    let fresh = client.response(&json!(102));
+    let value = fresh["result"]["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("```text\nPREFIX=/usr V=1\n```"), "{value}");
+    let cancelled = client.response(&json!(103));
+    assert_eq!(cancelled["error"]["code"], -32800, "{cancelled}");
+    let (status, stderr) = client.finish();
+    assert_eq!(status, Some(0), "{stderr}");
+}

@@ -6,8 +6,13 @@
 //! for its file, so answers count unsaved edits. `transport` frames the
 //! messages; `server` runs the lifecycle and dispatches; `sync` keeps the
 //! buffers and publishes diagnostics; `context` chooses the recipe a file
-//! is evaluated in; `hover`, `definition`, `completion`, `symbols` and
-//! `diagnostics` answer.
+//! is evaluated in; `hover`, `definition`, `references`, `completion`,
+//! `symbols`, `inlay`, `semantic` and `diagnostics` answer.
+//!
+//! A thread reads the frames into a channel, so the loop sees the messages
+//! that wait behind the one it handles: a request whose document a queued
+//! `didChange` edits gets ContentModified, and one a queued
+//! `$/cancelRequest` names gets RequestCancelled, instead of an answer.
 
 mod completion;
 mod context;
@@ -16,19 +21,25 @@ mod definition;
 mod diagnostics;
 mod documents;
 mod hover;
+mod inlay;
+mod references;
+mod semantic;
 mod server;
 mod symbols;
 mod sync;
 mod transport;
 
-use std::io::{self, BufRead};
+use std::collections::VecDeque;
+use std::io::{self, Write};
 use std::process::ExitCode;
+use std::sync::mpsc::{channel, Receiver};
 
-use lsp_server::ErrorCode;
+use lsp_server::{ErrorCode, Message, Request};
 use lsp_types::{
     CompletionOptions, ExecuteCommandOptions, HoverProviderCapability, OneOf, SaveOptions,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    SemanticTokensFullOptions, SemanticTokensOptions, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions,
 };
 use serde_json::{json, Value};
 
@@ -60,17 +71,81 @@ impl Failure {
     }
 }
 
+/// What the reader thread passes on: a frame, the end of the stream, or
+/// why the stream cannot go on.
+type Frame = Result<Option<transport::Incoming>, transport::FrameError>;
+
+/// How many bytes of the client's stream are read at once.
+const READ_BUFFER: usize = 1 << 16;
+
 /// Serves the client on standard input and output until it says `exit`
 /// or the stream ends or breaks.
 pub fn run(global: &GlobalArgs) -> ExitCode {
-    let stdin = io::stdin();
+    let (sender, frames) = channel();
+    std::thread::spawn(move || {
+        let mut stdin = io::BufReader::with_capacity(READ_BUFFER, io::stdin());
+        loop {
+            let batch = read_batch(&mut stdin);
+            let last = ends_stream(&batch);
+            if sender.send(batch).is_err() || last {
+                return;
+            }
+        }
+    });
     let stdout = io::stdout();
-    serve(&mut stdin.lock(), Server::new(global, stdout.lock()))
+    serve(&frames, Server::new(global, stdout.lock()))
 }
 
-fn serve<W: io::Write>(reader: &mut impl BufRead, mut server: Server<W>) -> ExitCode {
+/// The next frame and every frame after it whose bytes have arrived with
+/// it (read already), so that the loop sees them together.
+fn read_batch<R: io::Read>(reader: &mut io::BufReader<R>) -> Vec<Frame> {
+    let mut batch = Vec::new();
     loop {
-        let incoming = match transport::read(reader) {
+        let frame = transport::read(reader);
+        let last = !matches!(frame, Ok(Some(_)));
+        batch.push(frame);
+        if last || reader.buffer().is_empty() {
+            return batch;
+        }
+    }
+}
+
+/// Whether a batch ends with the stream's end or a broken frame.
+fn ends_stream(batch: &[Frame]) -> bool {
+    batch.last().is_some_and(|frame| !matches!(frame, Ok(Some(_))))
+}
+
+/// Serves the frames in `bytes` as if a client had written them all at
+/// once, to a server whose answers are dropped. The fuzz target's entry
+/// (fuzz/fuzz_targets/lsp.rs), which no command uses.
+#[allow(dead_code)]
+pub fn serve_bytes(global: &GlobalArgs, bytes: &[u8]) -> ExitCode {
+    let (sender, frames) = channel();
+    let mut reader = io::BufReader::new(bytes);
+    let mut all = Vec::new();
+    loop {
+        let batch = read_batch(&mut reader);
+        let last = ends_stream(&batch);
+        all.extend(batch);
+        if last {
+            break;
+        }
+    }
+    let _ = sender.send(all);
+    drop(sender);
+    serve(&frames, Server::new(global, io::sink()))
+}
+
+fn serve<W: Write>(frames: &Receiver<Vec<Frame>>, mut server: Server<W>) -> ExitCode {
+    let mut queue: VecDeque<Frame> = VecDeque::new();
+    loop {
+        if queue.is_empty() {
+            // A reader that is gone has ended the stream.
+            queue.extend(frames.recv().unwrap_or_else(|_| vec![Ok(None)]));
+        }
+        queue.extend(frames.try_iter().flatten());
+        let Some(frame) = queue.pop_front() else { continue };
+        let incoming = match frame {
             Ok(Some(incoming)) => incoming,
             Ok(None) => {
                 eprintln!("rbake lsp: the client closed the stream without exit");
@@ -81,7 +156,18 @@ fn serve<W: io::Write>(reader: &mut impl BufRead, mut server: Server<W>) -> Exit
                 return ExitCode::FAILURE;
             }
         };
-        match server.handle(incoming) {
+        let outcome = match &incoming {
+            transport::Incoming::Message(Message::Request(request)) => {
+                match superseded(request, &queue) {
+                    Some(failure) => {
+                        server.reject(request.id.clone(), failure).map(|()| Flow::Continue)
+                    }
+                    None => server.handle(incoming),
+                }
+            }
+            _ => server.handle(incoming),
+        };
+        match outcome {
             Ok(Flow::Continue) => {}
             Ok(Flow::Exit { clean }) => return exit_code(clean),
             Err(error) => {
@@ -90,6 +176,37 @@ fn serve<W: io::Write>(reader: &mut impl BufRead, mut server: Server<W>) -> Exit
             }
         }
     }
+}
+
+/// Why a request is not to be answered, given the messages queued behind
+/// it: a `$/cancelRequest` of its id, or a `didChange` of its document.
+fn superseded(request: &Request, queue: &VecDeque<Frame>) -> Option<Failure> {
+    let id = serde_json::to_value(&request.id).ok()?;
+    let document = request.params["textDocument"]["uri"].as_str();
+    let later = queue.iter().filter_map(|frame| match frame {
+        Ok(Some(transport::Incoming::Message(Message::Notification(notification)))) => {
+            Some(notification)
+        }
+        _ => None,
+    });
+    for notification in later {
+        match notification.method.as_str() {
+            "$/cancelRequest" if notification.params["id"] == id => {
+                return Some(Failure::new(ErrorCode::RequestCanceled, "the request was cancelled"));
+            }
+            "textDocument/didChange"
+                if document.is_some()
+                    && notification.params["textDocument"]["uri"].as_str() == document =>
+            {
+                return Some(Failure::new(
+                    ErrorCode::ContentModified,
+                    "the document changed before the request was answered",
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The protocol's exit status: 0 after a shutdown, 1 otherwise.
@@ -101,8 +218,9 @@ fn exit_code(clean: bool) -> ExitCode {
     }
 }
 
-/// What the server offers, as the `initialize` result.
-fn capabilities() -> Value {
+/// What the server offers, as the `initialize` result; inlay hints only
+/// if they are wanted.
+fn capabilities(inlay_hints: bool) -> Value {
     let sync = TextDocumentSyncOptions {
         open_close: Some(true),
         change: Some(TextDocumentSyncKind::INCREMENTAL),
@@ -120,6 +238,17 @@ fn capabilities() -> Value {
             ..CompletionOptions::default()
         }),
         document_symbol_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: inlay_hints.then_some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(
+            SemanticTokensOptions {
+                legend: semantic::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: Some(false),
+                ..SemanticTokensOptions::default()
+            }
+            .into(),
+        ),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: vec![SET_CONTEXT.to_owned()],
             ..ExecuteCommandOptions::default()

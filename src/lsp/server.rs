@@ -66,6 +66,8 @@ pub struct Server<W: Write> {
     pub(super) contexts: Contexts,
     pub(super) published: std::collections::HashMap<PathBuf, Vec<lsp_types::Diagnostic>>,
     revalidated: Option<Instant>,
+    /// Whether inlay hints are wanted (the option `rbake.inlayHints`).
+    pub(super) inlay_hints: bool,
 }
 
 impl<W: Write> Server<W> {
@@ -81,6 +83,7 @@ impl<W: Write> Server<W> {
             contexts: Contexts::default(),
             published: Default::default(),
             revalidated: None,
+            inlay_hints: true,
         }
     }
 
@@ -129,6 +132,9 @@ impl<W: Write> Server<W> {
             Phase::ShutDown => {
                 Err(Failure::new(ErrorCode::InvalidRequest, "the server is shutting down"))
             }
+            Phase::Running if request.method == "initialize" => {
+                Err(Failure::new(ErrorCode::InvalidRequest, "the server is initialized already"))
+            }
             _ => self.guarded(request),
         };
         self.respond(id, result)
@@ -166,11 +172,27 @@ impl<W: Write> Server<W> {
             "textDocument/documentSymbol" => {
                 to_value!(super::symbols::document_symbols(self, params!(params)?)?)
             }
+            "textDocument/references" => {
+                self.refresh();
+                to_value!(super::references::references(self, params!(params)?)?)
+            }
+            "textDocument/inlayHint" => {
+                self.refresh();
+                to_value!(super::inlay::inlay_hints(self, params!(params)?)?)
+            }
+            "textDocument/semanticTokens/full" => {
+                to_value!(super::semantic::semantic_tokens(self, params!(params)?)?)
+            }
             "workspace/executeCommand" => self.execute_command(params!(params)?),
             method => {
                 Err(Failure::new(ErrorCode::MethodNotFound, format!("unknown method {method}")))
             }
         }
+    }
+
+    /// Answers a request with an error, without running it.
+    pub fn reject(&mut self, id: RequestId, failure: Failure) -> std::io::Result<()> {
+        self.respond(id, Err(failure))
     }
 
     fn respond(&mut self, id: RequestId, result: Result<Value, Failure>) -> std::io::Result<()> {
@@ -200,7 +222,8 @@ impl<W: Write> Server<W> {
             .map_err(|error| Failure::new(ErrorCode::InternalError, error.to_string()))?;
         self.workspace = Some(workspace);
         self.phase = Phase::Running;
-        Ok(capabilities())
+        self.inlay_hints = inlay_hints_option(params);
+        Ok(capabilities(self.inlay_hints))
     }
 
     /// Tells the user that the build directory has no layers (the protocol
@@ -300,6 +323,16 @@ impl<W: Write> Server<W> {
         let file = rbake_queries::files::source_file(&workspace.db, path);
         Ok(file.text(&workspace.db).clone())
     }
+}
+
+/// Whether the initialization options leave inlay hints on:
+/// `{"rbake": {"inlayHints": false}}`, `{"rbake.inlayHints": false}` and
+/// `{"inlayHints": false}` turn them off.
+fn inlay_hints_option(params: &Value) -> bool {
+    let options = &params["initializationOptions"];
+    let spellings =
+        [&options["rbake"]["inlayHints"], &options["rbake.inlayHints"], &options["inlayHints"]];
+    !spellings.iter().any(|value| **value == Value::Bool(false))
 }
 
 /// A path from an option or root: a `file:` URI or a plain path.
