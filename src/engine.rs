@@ -173,7 +173,9 @@ pub fn take_warm(key: &WorkspaceKey, env: &[(String, String)]) -> Option<Workspa
 }
 
 /// The cancellation token of the database in use, if there is one:
-/// cancelling it stops the command's queries at their next step.
+/// cancelling it stops the command's queries at their next step. Salsa
+/// clears the token when the outermost query call returns, so a cancel
+/// lands in the query running (a plan's whole parse is one) or the next.
 pub fn cancellation_token() -> Option<salsa::CancellationToken> {
     TOKEN.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
@@ -251,3 +253,6 @@ impl Drop for WorkspaceHandle {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
