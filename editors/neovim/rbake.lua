@@ -1,5 +1,5 @@
 -- rbake lsp for Neovim (0.7 and later): attach the server to BitBake files.
--- Use: require("rbake").setup({ cmd = { "rbake", "lsp" }, build_dir = nil })
+-- Use: require("rbake").setup({ cmd = { "rbake", "lsp" }, build_dir = nil, inlay_hints = true })
 local M = {}
 
 local patterns = { "*.bb", "*.bbappend", "*.bbclass", "*.inc", "*/conf/*.conf" }
@@ -25,7 +25,7 @@ function M.attach(options)
       name = "rbake",
       cmd = options.cmd or { "rbake", "lsp" },
       root_dir = root,
-      init_options = options.build_dir and { rbake = { buildDir = options.build_dir } } or nil,
+      init_options = { rbake = { buildDir = options.build_dir, inlayHints = options.inlay_hints ~= false } },
     })
   end
   vim.lsp.buf_attach_client(0, M.client_id)

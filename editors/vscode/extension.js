@@ -11,9 +11,13 @@ function activate(context) {
   const settings = vscode.workspace.getConfiguration("rbake");
   const serverOptions = { command: settings.get("path", "rbake"), args: ["lsp"] };
   const buildDir = settings.get("buildDir", "");
+  const options = { inlayHints: settings.get("inlayHints", true) };
+  if (buildDir) {
+    options.buildDir = buildDir;
+  }
   const clientOptions = {
     documentSelector: [{ scheme: "file", language: "bitbake" }],
-    initializationOptions: buildDir ? { rbake: { buildDir } } : {},
+    initializationOptions: { rbake: options },
   };
   client = new LanguageClient("rbake", "rbake", serverOptions, clientOptions);
   context.subscriptions.push(
