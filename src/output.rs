@@ -24,6 +24,15 @@ impl Output {
     }
 }
 
+impl Output {
+    /// Writes out what is buffered.
+    pub fn flush(&mut self) {
+        if !self.closed && self.inner.flush().is_err() {
+            self.closed = true;
+        }
+    }
+}
+
 impl Drop for Output {
     fn drop(&mut self) {
         if !self.closed {

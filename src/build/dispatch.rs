@@ -164,6 +164,7 @@ impl Dispatcher<'_, '_> {
             if self.running.is_empty() && (self.stopping || self.ready.is_empty()) {
                 break;
             }
+            console.flush();
             match worker.messages.recv_timeout(Duration::from_millis(100)) {
                 Ok(message) => self.receive(&message, console),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}

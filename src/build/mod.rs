@@ -387,25 +387,25 @@ fn summarise(
         let lines: Vec<&str> = text.lines().collect();
         let shown = if log_lines == 0 { 20 } else { log_lines };
         let start = lines.len().saturating_sub(shown);
-        println!("ERROR: Logfile of failure stored in: {log}");
-        println!("Log data follows:");
+        console.line(&format!("ERROR: Logfile of failure stored in: {log}"));
+        console.line("Log data follows:");
         for line in &lines[start..] {
-            println!("| {line}");
+            console.line(&format!("| {line}"));
         }
         let _ = &tasks[*index];
     }
     let failed = outcome.failed.len();
     if failed > 0 {
-        println!(
+        console.line(&format!(
             "NOTE: Tasks Summary: Attempted {} tasks of which {} didn't need to be rerun and {failed} failed.",
             outcome.completed + failed,
             outcome.skipped
-        );
+        ));
     } else {
-        println!(
+        console.line(&format!(
             "NOTE: Tasks Summary: Attempted {} tasks of which {} didn't need to be rerun and all succeeded.",
             outcome.completed, outcome.skipped
-        );
+        ));
     }
     let mut summary = String::new();
     if failed > 0 {
@@ -434,10 +434,10 @@ fn summarise(
         ));
     }
     if !summary.is_empty() {
-        println!("{summary}");
+        console.line(&summary);
     }
     if outcome.interrupted {
-        println!("Execution was interrupted, returning a non-zero exit code.");
+        console.line("Execution was interrupted, returning a non-zero exit code.");
     }
     if failing {
         ExitCode::FAILURE

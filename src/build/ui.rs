@@ -2,10 +2,13 @@
 //! bar with the running tasks under it and messages scrolling above; on
 //! anything else, plain lines.
 
+use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::output::Output;
 
 /// How much the build prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,6 +25,10 @@ pub enum Verbosity {
 pub struct Console {
     verbosity: Verbosity,
     live: Option<Live>,
+    /// Plain lines, buffered until the build waits (a dry run of thousands
+    /// of tasks would otherwise cost a system call a line), and quiet once
+    /// the reader has gone.
+    plain: RefCell<Output>,
     pub warnings: usize,
     pub errors: usize,
 }
@@ -46,7 +53,7 @@ impl Console {
             let overall = multi.add(ProgressBar::new(total as u64).with_style(style));
             Live { multi, overall, running: Vec::new() }
         });
-        Console { verbosity, live, warnings: 0, errors: 0 }
+        Console { verbosity, live, plain: RefCell::new(Output::new()), warnings: 0, errors: 0 }
     }
 
     /// Prints a line above the live display (or as a plain line).
@@ -55,8 +62,14 @@ impl Console {
             Some(live) => {
                 let _ = live.multi.println(text);
             }
-            None => println!("{text}"),
+            None => self.plain.borrow_mut().line(format_args!("{text}")),
         }
+    }
+
+    /// Writes out the buffered plain lines; the build calls this before it
+    /// waits, so a reader sees each line when it happens.
+    pub fn flush(&self) {
+        self.plain.borrow_mut().flush();
     }
 
     pub fn note(&self, text: &str) {
