@@ -166,13 +166,18 @@ impl Client {
 
     /// The next diagnostics published for `uri`.
     fn diagnostics(&mut self, uri: &str) -> Value {
+        self.diagnostics_params(uri)["diagnostics"].clone()
+    }
+
+    /// The parameters of the next diagnostics published for `uri`.
+    fn diagnostics_params(&mut self, uri: &str) -> Value {
         if let Some(at) = self.pending.iter().position(|m| is_diagnostics_for(m, uri)) {
-            return self.pending.remove(at)["params"]["diagnostics"].clone();
+            return self.pending.remove(at)["params"].clone();
         }
         loop {
             let message = self.next();
             if is_diagnostics_for(&message, uri) {
-                return message["params"]["diagnostics"].clone();
+                return message["params"].clone();
             }
             self.pending.push(message);
         }
@@ -386,8 +391,16 @@ fn diagnostics_follow_the_buffer() {
     client.edit(&hello, 3, [2, 0, 3, 0], "");
     assert_eq!(client.diagnostics(&hello), json!([]));
 
+    // An edit that changes no diagnostic still has them published, for
+    // its version.
+    client.edit(&hello, 4, [0, 0, 0, 0], "# a comment\n");
+    let params = client.diagnostics_params(&hello);
+    assert_eq!((params["version"].clone(), params["diagnostics"].clone()), (json!(4), json!([])));
+    client.edit(&hello, 5, [0, 0, 1, 0], "");
+    assert_eq!(client.diagnostics(&hello), json!([]));
+
     // A `require` of a missing file is an error on its line.
-    client.edit(&hello, 4, [0, 0, 0, 0], "require no-such.inc\n");
+    client.edit(&hello, 6, [0, 0, 0, 0], "require no-such.inc\n");
     let diagnostics = client.diagnostics(&hello);
     assert_eq!(diagnostics[0]["message"], "require: cannot find no-such.inc", "{diagnostics}");
     assert_eq!(diagnostics[0]["range"]["start"], json!({ "line": 0, "character": 0 }));

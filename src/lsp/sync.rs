@@ -1,6 +1,7 @@
 //! Notifications: opening, changing, saving and closing buffers, which
 //! keeps each open buffer's text as its file's input in the database, and
-//! publishing every open file's diagnostics after each change.
+//! publishing every open file's diagnostics after each change (those of
+//! the edited file always, the others' when they change).
 
 use std::io;
 use std::path::Path;
@@ -88,6 +89,9 @@ fn did_change<W: io::Write>(
     document.text.clone_from(&text);
     document.version = params.text_document.version;
     set_input(server, &path, &text);
+    // The edited file's diagnostics are published for every version, even
+    // unchanged, so the client knows they are current.
+    server.published.remove(&path);
     publish_all(server)
 }
 
