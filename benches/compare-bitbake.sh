@@ -43,9 +43,12 @@ while [ $# -gt 0 ]; do
 done
 py="${RBAKE_ORACLE_PYTHON:-$(bash "$root/../shared/oracle/setup.sh")}"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin rbake --bin rbake-layergen
-rbake="$root/target/release/rbake"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/rbake-compare.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
+# A copy of the binary: a rebuild during the run must not replace it (a
+# server of another binary would be restarted, cold).
+rbake="$scratch/rbake"
+cp -p "$root/target/release/rbake" "$rbake"
 
 targets=()
 for size in ${sizes//,/ }; do
