@@ -261,3 +261,59 @@ fn capabilities(inlay_hints: bool) -> Value {
     };
     json!({ "capabilities": capabilities, "serverInfo": info })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(message: Value) -> String {
+        let body = message.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    /// The fuzz target's entry, on a session that asks everything of a
+    /// server without a build directory: it answers and exits cleanly.
+    #[test]
+    fn the_fuzz_entry_serves_a_whole_session() {
+        let dir = std::env::temp_dir().join(format!("rbake-lsp-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let uri = format!("file://{}/a_1.0.bb", dir.display());
+        let text =
+            "inherit base\nA = \"x ${B}\"\nA:append[doc] = \"${@1}\"\ndo_x() {\n  echo ${A}\n}\n";
+        let at =
+            json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 0 } });
+        let whole =
+            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 9, "character": 0 } });
+        let mut session =
+            frame(json!({ "jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {} }));
+        let open = json!({ "textDocument": { "uri": uri, "languageId": "bitbake", "version": 1, "text": text } });
+        session +=
+            &frame(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": open }));
+        let requests = [
+            ("textDocument/hover", at.clone()),
+            ("textDocument/definition", at.clone()),
+            (
+                "textDocument/references",
+                json!({ "textDocument": at["textDocument"], "position": at["position"], "context": { "includeDeclaration": true } }),
+            ),
+            ("textDocument/completion", at.clone()),
+            ("textDocument/documentSymbol", json!({ "textDocument": at["textDocument"] })),
+            (
+                "textDocument/inlayHint",
+                json!({ "textDocument": at["textDocument"], "range": whole }),
+            ),
+            ("textDocument/semanticTokens/full", json!({ "textDocument": at["textDocument"] })),
+        ];
+        for (id, (method, params)) in requests.into_iter().enumerate() {
+            session += &frame(
+                json!({ "jsonrpc": "2.0", "id": id + 1, "method": method, "params": params }),
+            );
+        }
+        session += &frame(json!({ "jsonrpc": "2.0", "id": 99, "method": "shutdown" }));
+        session += &frame(json!({ "jsonrpc": "2.0", "method": "exit" }));
+        let global =
+            GlobalArgs { topdir: Some(dir.clone()), read: Vec::new(), postread: Vec::new() };
+        assert_eq!(serve_bytes(&global, session.as_bytes()), ExitCode::SUCCESS);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
