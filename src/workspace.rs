@@ -36,7 +36,10 @@ impl Workspace {
         let system = Arc::new(TrackingSystem::default());
         let db = RootDatabase::new(system.clone());
         let invocation =
-            Invocation::new(&db, key.cwd.clone(), env, key.read.clone(), key.postread.clone());
+            Invocation::builder(key.cwd.clone(), env, key.read.clone(), key.postread.clone())
+                // It changes as seldom as an unedited file (see `files`).
+                .durability(salsa::Durability::HIGH)
+                .new(&db);
         Ok(Workspace { db, invocation, system, key })
     }
 

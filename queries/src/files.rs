@@ -14,9 +14,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use dashmap::DashMap;
-use salsa::Setter;
+use salsa::{Durability, Setter};
 
 use crate::SourceFile;
+
+/// The durability of a file input that has never changed: most files of a
+/// build never do, and salsa can then skip checking, after an edit, every
+/// query that read only such files.
+const UNEDITED: Durability = Durability::HIGH;
+/// The durability of a file input once it has changed: the files being
+/// edited.
+const EDITED: Durability = Durability::LOW;
 
 /// Where file contents come from: the real file system in the binary, a
 /// map in tests. This is the crate's only way to the outside.
@@ -66,7 +74,7 @@ pub fn binary_file(db: &dyn Db, path: &Path) -> BinaryFile {
     *db.files()
         .binaries
         .entry(path.to_path_buf())
-        .or_insert_with(|| BinaryFile::new(db, path.to_path_buf(), bytes))
+        .or_insert_with(|| BinaryFile::builder(path.to_path_buf(), bytes).durability(UNEDITED).new(db))
 }
 
 /// What is at a path.
@@ -97,7 +105,7 @@ pub fn path_kind(db: &dyn Db, path: &Path) -> PathKind {
         .files()
         .statuses
         .entry(path.to_path_buf())
-        .or_insert_with(|| PathStatus::new(db, path.to_path_buf(), kind));
+        .or_insert_with(|| PathStatus::builder(path.to_path_buf(), kind).durability(UNEDITED).new(db));
     *input.kind(db)
 }
 
@@ -202,7 +210,7 @@ impl Files {
         };
         let changed = *directory.entries(db) != entries;
         if changed {
-            directory.set_entries(db).to(entries);
+            directory.set_entries(db).with_durability(EDITED).to(entries);
         }
         changed
     }
@@ -213,7 +221,7 @@ impl Files {
         let Some(input) = db.files().statuses.get(path).map(|entry| *entry) else { return false };
         let changed = *input.kind(db) != kind;
         if changed {
-            input.set_kind(db).to(kind);
+            input.set_kind(db).with_durability(EDITED).to(kind);
         }
         changed
     }
@@ -225,7 +233,7 @@ impl Files {
         let bytes: Option<std::sync::Arc<[u8]>> = bytes.map(std::sync::Arc::from);
         let changed = *file.bytes(db) != bytes;
         if changed {
-            file.set_bytes(db).to(bytes);
+            file.set_bytes(db).with_durability(EDITED).to(bytes);
         }
         changed
     }
@@ -239,11 +247,11 @@ impl Files {
         let text = text.unwrap_or_default();
         let mut changed = false;
         if *file.exists(db) != exists {
-            file.set_exists(db).to(exists);
+            file.set_exists(db).with_durability(EDITED).to(exists);
             changed = true;
         }
         if *file.text(db) != text {
-            file.set_text(db).to(text);
+            file.set_text(db).with_durability(EDITED).to(text);
             changed = true;
         }
         changed
@@ -267,7 +275,9 @@ pub fn source_file(db: &dyn Db, path: &Path) -> SourceFile {
     let text = db.system().read_to_string(path);
     let exists = text.is_some();
     *db.files().by_path.entry(path.to_path_buf()).or_insert_with(|| {
-        SourceFile::new(db, path.to_path_buf(), text.unwrap_or_default(), exists)
+        SourceFile::builder(path.to_path_buf(), text.unwrap_or_default(), exists)
+            .durability(UNEDITED)
+            .new(db)
     })
 }
 
@@ -280,7 +290,7 @@ pub fn directory(db: &dyn Db, path: &Path) -> Directory {
     *db.files()
         .directories
         .entry(path.to_path_buf())
-        .or_insert_with(|| Directory::new(db, path.to_path_buf(), entries))
+        .or_insert_with(|| Directory::builder(path.to_path_buf(), entries).durability(UNEDITED).new(db))
 }
 
 /// Whether the file at `path` exists, as an input the caller depends on.
