@@ -79,6 +79,16 @@ impl TestDb {
         }
     }
 
+    /// Edits a file once without changing its statements (a blank line at
+    /// its end). A file's first edit lowers its durability (`files`), and
+    /// salsa does not backdate a result across that, so tests of what an
+    /// edit re-runs first make the file one that has been edited before.
+    pub(crate) fn edit_once(&mut self, path: &str) {
+        let path = std::path::Path::new(path);
+        let text = crate::files::source_file(self, path).text(self).clone();
+        Files::update(self, path, Some(text + "\n"));
+    }
+
     /// The names of the queries executed since the last call, in order.
     pub(crate) fn take_executed(&self) -> Vec<String> {
         let keys = std::mem::take(&mut *self.executed.lock().unwrap());

@@ -133,6 +133,8 @@ fn a_comment_edit_does_not_rerun_the_configuration() {
     ]);
     let invocation = invocation(&db, "/work", &[("BBPATH", "/layer")]);
     config(&db, invocation);
+    db.edit_once("/layer/conf/bitbake.conf");
+    config(&db, invocation);
     db.take_executed();
 
     let edited = format!("# A comment.\n{BITBAKE_CONF}");

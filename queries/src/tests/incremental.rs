@@ -92,6 +92,8 @@ mod recipes {
     fn a_recipe_edit_reruns_only_that_recipe() {
         let (mut db, invocation) = setup();
         db.parse_all(invocation);
+        db.edit_once("/layer/recipes/one_1.0.bb");
+        db.parse_all(invocation);
         db.take_executed();
 
         let path = Path::new("/layer/recipes/one_1.0.bb");
@@ -109,6 +111,8 @@ mod recipes {
     #[test]
     fn a_class_edit_reruns_only_the_recipes_that_inherit_it() {
         let (mut db, invocation) = setup();
+        db.parse_all(invocation);
+        db.edit_once("/layer/classes/tool.bbclass");
         db.parse_all(invocation);
         db.take_executed();
 
@@ -128,6 +132,8 @@ mod recipes {
     #[test]
     fn a_comment_in_a_recipe_reruns_no_recipe() {
         let (mut db, invocation) = setup();
+        db.parse_all(invocation);
+        db.edit_once("/layer/recipes/two_1.0.bb");
         db.parse_all(invocation);
         db.take_executed();
 

@@ -57,6 +57,8 @@ fn a_plan_runs_dependencies_first() {
 fn a_depends_edit_resolves_only_the_new_name() {
     let (mut db, invocation) = setup();
     plan_app(&db, invocation);
+    db.edit_once("/layer/recipes/app_1.0.bb");
+    plan_app(&db, invocation);
     db.take_executed();
 
     let path = Path::new("/layer/recipes/app_1.0.bb");
@@ -84,6 +86,8 @@ fn a_depends_edit_resolves_only_the_new_name() {
 #[test]
 fn an_edit_the_plan_does_not_read_leaves_it_alone() {
     let (mut db, invocation) = setup();
+    plan_app(&db, invocation);
+    db.edit_once("/layer/recipes/app_1.0.bb");
     plan_app(&db, invocation);
     db.take_executed();
 

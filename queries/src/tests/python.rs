@@ -56,6 +56,8 @@ fn python_results_are_those_of_bitbake_semantics() {
 fn editing_a_def_reruns_only_the_recipes_that_inherit_its_class() {
     let (mut db, invocation) = setup();
     db.parse_all(invocation);
+    db.edit_once("/layer/classes/greet.bbclass");
+    db.parse_all(invocation);
     db.take_executed();
 
     let edited = PYCLASS.replace("\"hello \"", "\"goodbye \"");
@@ -74,6 +76,8 @@ fn editing_a_def_reruns_only_the_recipes_that_inherit_its_class() {
 fn a_comment_in_a_class_with_python_runs_no_python() {
     let (mut db, invocation) = setup();
     db.parse_all(invocation);
+    db.edit_once("/layer/classes/greet.bbclass");
+    db.parse_all(invocation);
     db.take_executed();
 
     let edited = format!("# A comment above the functions.\n{PYCLASS}");
@@ -85,6 +89,8 @@ fn a_comment_in_a_class_with_python_runs_no_python() {
 #[test]
 fn a_value_that_inline_python_reads_reruns_its_recipe_only() {
     let (mut db, invocation) = setup();
+    db.parse_all(invocation);
+    db.edit_once("/layer/recipes/one_1.0.bb");
     db.parse_all(invocation);
     db.take_executed();
 
