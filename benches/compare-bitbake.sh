@@ -103,7 +103,8 @@ if [ -n "${BITBAKEDIR:-}" ]; then
   for target in "${targets[@]}"; do
     label="${target%%=*}"
     build="${target#*=}"
-    touched="$(cd "$build" && RBAKE_NO_SERVER=1 "$rbake" recipes 2>/dev/null | grep '\.bb ' | head -1 | cut -d' ' -f1)"
+    (cd "$build" && RBAKE_NO_SERVER=1 "$rbake" recipes > "$scratch/recipes.txt" 2>/dev/null) || true
+    touched="$(awk '/\.bb /{ print $1; exit }' "$scratch/recipes.txt")"
     # BitBake: its cache and server start empty.
     stop_bitbake "$build"
     rm -rf "$build/cache" "$build/tmp/cache"
