@@ -166,7 +166,11 @@ pub fn take_warm(key: &WorkspaceKey, env: &[(String, String)]) -> Option<Workspa
     let old_env = workspace.invocation.env(&workspace.db).clone();
     if !same_configuration_env(&old_env, env) {
         let durability = salsa::Durability::HIGH;
-        workspace.invocation.set_env(&mut workspace.db).with_durability(durability).to(env.to_vec());
+        workspace
+            .invocation
+            .set_env(&mut workspace.db)
+            .with_durability(durability)
+            .to(env.to_vec());
     }
     *LAST_REVALIDATION.lock().unwrap_or_else(|e| e.into_inner()) =
         Some((started.elapsed(), revalidation));

@@ -71,10 +71,9 @@ pub fn binary_file(db: &dyn Db, path: &Path) -> BinaryFile {
         return *file;
     }
     let bytes = db.system().read_bytes(path).map(std::sync::Arc::from);
-    *db.files()
-        .binaries
-        .entry(path.to_path_buf())
-        .or_insert_with(|| BinaryFile::builder(path.to_path_buf(), bytes).durability(UNEDITED).new(db))
+    *db.files().binaries.entry(path.to_path_buf()).or_insert_with(|| {
+        BinaryFile::builder(path.to_path_buf(), bytes).durability(UNEDITED).new(db)
+    })
 }
 
 /// What is at a path.
@@ -101,11 +100,9 @@ pub fn path_kind(db: &dyn Db, path: &Path) -> PathKind {
         return *input.kind(db);
     }
     let kind = db.system().path_kind(path);
-    let input = *db
-        .files()
-        .statuses
-        .entry(path.to_path_buf())
-        .or_insert_with(|| PathStatus::builder(path.to_path_buf(), kind).durability(UNEDITED).new(db));
+    let input = *db.files().statuses.entry(path.to_path_buf()).or_insert_with(|| {
+        PathStatus::builder(path.to_path_buf(), kind).durability(UNEDITED).new(db)
+    });
     *input.kind(db)
 }
 
@@ -287,10 +284,9 @@ pub fn directory(db: &dyn Db, path: &Path) -> Directory {
         return *directory;
     }
     let entries = db.system().read_dir(path);
-    *db.files()
-        .directories
-        .entry(path.to_path_buf())
-        .or_insert_with(|| Directory::builder(path.to_path_buf(), entries).durability(UNEDITED).new(db))
+    *db.files().directories.entry(path.to_path_buf()).or_insert_with(|| {
+        Directory::builder(path.to_path_buf(), entries).durability(UNEDITED).new(db)
+    })
 }
 
 /// Whether the file at `path` exists, as an input the caller depends on.
