@@ -839,3 +839,34 @@ fn queued_requests_are_dropped_for_a_later_change_or_cancellation() {
     let (status, stderr) = client.finish();
     assert_eq!(status, Some(0), "{stderr}");
 }
+
+/// Found by the fuzz target: a word after a character of several bytes
+/// (the cursor inside `}éé`) made hover and completion slice inside the
+/// character, and answer with an internal error.
+#[test]
+fn the_cursor_after_a_character_of_several_bytes() {
+    let site = Site::new("multibyte");
+    let mut client = Client::initialized(&site);
+    let uri = site.uri("demo-layer/recipes-apps/hello/extra.inc");
+    let text = "A = \"x\"\n}\u{e9}\u{e9}\n\u{e9}TOPDIR\n";
+    let item = json!({ "uri": uri, "languageId": "bitbake", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": item }));
+    for character in 0..4 {
+        let response = client.at("textDocument/hover", &uri, 1, character);
+        assert_eq!(response["result"], Value::Null, "{response}");
+        let response = client.at("textDocument/completion", &uri, 1, character);
+        assert!(response["result"].is_object(), "{response}");
+        let response = client.at("textDocument/definition", &uri, 1, character);
+        assert_eq!(response["result"], Value::Null, "{response}");
+    }
+    // The word after `é` is found whole (the file is read in the
+    // configuration's context, which knows TOPDIR).
+    let response = client.at("textDocument/hover", &uri, 2, 1);
+    let range =
+        json!({ "start": { "line": 2, "character": 1 }, "end": { "line": 2, "character": 7 } });
+    assert_eq!(response["result"]["range"], range, "{response}");
+    assert!(response["result"]["contents"]["value"].as_str().unwrap().starts_with("**TOPDIR**"));
+    let (status, stderr) = client.finish();
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

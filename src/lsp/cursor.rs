@@ -33,8 +33,7 @@ impl<'t> Cursor<'t> {
     /// The name-like word under the cursor, with its byte range in the line.
     pub fn word(&self) -> Option<(usize, usize, &'t str)> {
         let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        let before = &self.line[..self.column];
-        let start = before.rfind(|c: char| !is_name(c)).map_or(0, |at| at + 1);
+        let start = self.prefix_start();
         let after = &self.line[self.column..];
         let end = self.column + after.find(|c: char| !is_name(c)).unwrap_or(after.len());
         (start < end).then(|| (start, end, &self.line[start..end]))
@@ -42,10 +41,16 @@ impl<'t> Cursor<'t> {
 
     /// The start of the word that ends at the cursor (for completion).
     pub fn prefix(&self) -> &'t str {
-        let before = &self.line[..self.column];
+        &self.line[self.prefix_start()..self.column]
+    }
+
+    /// Where the run of name characters that ends at the cursor starts
+    /// (after the character before it, which may be several bytes long).
+    fn prefix_start(&self) -> usize {
         let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        let start = before.rfind(|c: char| !is_name(c)).map_or(0, |at| at + 1);
-        &before[start..]
+        let before = &self.line[..self.column];
+        let other = before.char_indices().rev().find(|&(_, c)| !is_name(c));
+        other.map_or(0, |(at, c)| at + c.len_utf8())
     }
 
     /// The line as a directive, if it is one.
@@ -144,4 +149,19 @@ pub fn resolve_class(
 /// Python is left as written).
 pub fn expand_args(datastore: &DataStore, args: &str) -> String {
     datastore.expand(args, None).map(|expanded| expanded.value).unwrap_or_else(|_| args.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_after_characters_of_several_bytes() {
+        let cursor = Cursor::at("}\u{e9}\u{e9}A_1", Position::new(0, 2)).unwrap();
+        assert_eq!(cursor.word(), None);
+        assert_eq!(cursor.prefix(), "");
+        let cursor = Cursor::at("}\u{e9}\u{e9}A_1", Position::new(0, 4)).unwrap();
+        assert_eq!(cursor.word(), Some((5, 8, "A_1")));
+        assert_eq!(cursor.prefix(), "A");
+    }
 }
