@@ -139,13 +139,14 @@ def cell(values):
     wall = statistics.median(v[0] for v in values)
     rss = max(v[1] for v in values) / 1024
     return wall, "%.2f s, %.0f MB" % (wall, rss)
-print("\nMedian of %s run(s); peak RSS the largest." % sys.argv[2])
+print("\nMedians of the runs (their number follows each label); peak RSS the largest.")
 print("| metadata | BitBake | rbake | rbake, 1 process | ratio | ratio, 1 process |")
 print("|---|---|---|---|---|---|")
 for label, tools in rows.items():
     base, bitbake = cell(tools["bitbake"])
     fast, rbake = cell(tools["rbake"])
     single, rbake_1 = cell(tools["rbake-1"])
+    label = "%s (%d run%s)" % (label, len(tools["bitbake"]), "" if len(tools["bitbake"]) == 1 else "s")
     print("| %s | %s | %s | %s | %.1fx | %.1fx |" % (label, bitbake, rbake, rbake_1, base / fast, base / single))
 EOF
 
