@@ -8,12 +8,12 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::Duration;
 
-use common::{root, FIXED_PATH};
+use common::{copy_tree, example_site, root, FIXED_PATH};
 use serde_json::{json, Value};
 
 /// How long an answer may take (the first parse includes the configuration).
@@ -32,15 +32,8 @@ struct Site {
 impl Site {
     fn new(name: &str) -> Site {
         let top = std::env::temp_dir().join(format!("rbake-lsp-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&top);
-        std::fs::create_dir_all(top.join("build/conf")).unwrap();
-        copy_tree(&root().join("examples/demo-layer"), &top.join("demo-layer"));
+        example_site(&top);
         copy_tree(&root().join("tests/data/lsp"), &top.join("demo-layer/recipes-apps/hello"));
-        std::fs::copy(
-            root().join("examples/demo-build/conf/bblayers.conf"),
-            top.join("build/conf/bblayers.conf"),
-        )
-        .unwrap();
         Site { top }
     }
 
@@ -60,19 +53,6 @@ impl Site {
 impl Drop for Site {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.top);
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

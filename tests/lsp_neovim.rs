@@ -7,11 +7,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::root;
+use common::{example_site, root};
 
 const PATIENCE: Duration = Duration::from_secs(120);
 
@@ -22,19 +22,6 @@ fn nvim() -> PathBuf {
         "nvim is not on PATH: install Debian's neovim package (apt-get install neovim) \
          to run the Neovim test of rbake lsp",
     )
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Runs `command` to its end, killed after [`PATIENCE`]; its status,
@@ -63,14 +50,7 @@ fn run(mut command: Command) -> (Option<i32>, String, String) {
 fn neovim_shows_the_expanded_value_on_hover() {
     let nvim = nvim();
     let site = std::env::temp_dir().join(format!("rbake-lsp-neovim-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&site);
-    std::fs::create_dir_all(site.join("build/conf")).unwrap();
-    copy_tree(&root().join("examples/demo-layer"), &site.join("demo-layer"));
-    std::fs::copy(
-        root().join("examples/demo-build/conf/bblayers.conf"),
-        site.join("build/conf/bblayers.conf"),
-    )
-    .unwrap();
+    example_site(&site);
     let recipe = site.join("demo-layer/recipes-apps/hello/hello_1.0.bb");
     let out = site.join("hover.md");
     let script = root().join("editors/neovim/hover-test.lua");
