@@ -20,7 +20,8 @@
 #
 # When BITBAKEDIR names a BitBake checkout (scripts/bitbake-graph.sh
 # --prepare makes one with the reference library), a second table compares
-# the engines when warm: `bitbake -p` against `rbake parse` with a resident
+# the engines when warm: `bitbake -p` against `rbake parse --basehashes`
+# (both compute every task's basehash while parsing) with a resident
 # server (BB_SERVER_TIMEOUT), cold (BitBake's cache removed first), again
 # with nothing changed (BitBake loads its cache; rbake revalidates), after
 # touching one recipe, and then `bitbake -S none world` against
@@ -116,10 +117,10 @@ if [ -n "${BITBAKEDIR:-}" ]; then
     stop_bitbake "$build"
     # rbake: a server started by the first command.
     (cd "$build" && "$rbake" server --stop >/dev/null 2>&1) || true
-    warm_step "$label" rbake "cold parse" "$build" "$rbake" parse
-    warm_step "$label" rbake "warm no-op parse" "$build" "$rbake" parse
+    warm_step "$label" rbake "cold parse" "$build" "$rbake" parse --basehashes
+    warm_step "$label" rbake "warm no-op parse" "$build" "$rbake" parse --basehashes
     touch "$touched"
-    warm_step "$label" rbake "parse after touching one recipe" "$build" "$rbake" parse
+    warm_step "$label" rbake "parse after touching one recipe" "$build" "$rbake" parse --basehashes
     warm_step "$label" rbake "world signatures" "$build" "$rbake" sigs world
     pid="$(cat "$build/rbake-server.lock" 2>/dev/null || true)"
     rss="$(grep VmHWM "/proc/$pid/status" 2>/dev/null | awk '{print $2}' || true)"

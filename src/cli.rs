@@ -373,6 +373,10 @@ pub struct ParseArgs {
     /// what a worker does.
     #[arg(long, hide = true, value_name = "INDEX/COUNT")]
     pub shard: Option<String>,
+    /// Compute every task's basehash too, as `bitbake -p` does while it
+    /// parses.
+    #[arg(long)]
+    pub basehashes: bool,
 }
 
 #[derive(Debug, Args)]

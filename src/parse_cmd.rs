@@ -13,8 +13,10 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use rbake_queries::eval::Severity;
+use rbake_queries::multiconfig::Multiconfig;
 use rbake_queries::recipe::{parse_recipe, RecipeId};
 use rbake_queries::recipes::recipe_set;
+use rbake_queries::signature::recipe_signatures;
 
 use crate::cli::{GlobalArgs, ParseArgs};
 use crate::workspace::{process_env, Failed, Workspace};
@@ -52,7 +54,7 @@ pub fn run(global: &GlobalArgs, args: &ParseArgs) -> Result<ExitCode, Failed> {
     let workspace = Workspace::open(global, process_env())?;
     let started = Instant::now();
     if let Some(shard) = &args.shard {
-        return run_shard(&workspace, shard);
+        return run_shard(&workspace, shard, args.basehashes);
     }
     workspace.checked_config()?;
     let set = recipe_set(&workspace.db, workspace.invocation);
@@ -62,8 +64,11 @@ pub fn run(global: &GlobalArgs, args: &ParseArgs) -> Result<ExitCode, Failed> {
     let jobs = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, set.recipes.len().max(1));
-    let tally =
-        if jobs == 1 { parse_share(&workspace, 0, 1) } else { parse_in_workers(global, jobs)? };
+    let tally = if jobs == 1 {
+        parse_share(&workspace, 0, 1, args.basehashes)
+    } else {
+        parse_in_workers(global, jobs, args.basehashes)?
+    };
     eprintln!(
         "Parsed {} recipes ({} variants, {} failed) in {:.3} s: {} errors, {} warnings, {} masked",
         set.recipes.len(),
@@ -82,12 +87,17 @@ pub fn run(global: &GlobalArgs, args: &ParseArgs) -> Result<ExitCode, Failed> {
 }
 
 /// Parses every `count`-th recipe from `index`, reporting diagnostics.
-fn parse_share(workspace: &Workspace, index: usize, count: usize) -> Tally {
+fn parse_share(workspace: &Workspace, index: usize, count: usize, basehashes: bool) -> Tally {
     let db = &workspace.db;
     let set = recipe_set(db, workspace.invocation);
     let mut tally = Tally::default();
+    let mc = Multiconfig::new(db, String::new());
     for recipe in set.recipes.iter().skip(index).step_by(count) {
-        let parsed = parse_recipe(db, workspace.invocation, RecipeId::new(db, recipe.path.clone()));
+        let id = RecipeId::new(db, recipe.path.clone());
+        let parsed = parse_recipe(db, workspace.invocation, id);
+        if basehashes {
+            recipe_signatures(db, workspace.invocation, id, mc);
+        }
         tally.variants += parsed.variants.len();
         tally.failed += usize::from(parsed.failed);
         workspace.report(&parsed.diagnostics);
@@ -103,7 +113,7 @@ fn parse_share(workspace: &Workspace, index: usize, count: usize) -> Tally {
 
 /// A worker: its share of the recipes, and a summary line on stdout. The
 /// parent reported the configuration and the recipe set already.
-fn run_shard(workspace: &Workspace, shard: &str) -> Result<ExitCode, Failed> {
+fn run_shard(workspace: &Workspace, shard: &str, basehashes: bool) -> Result<ExitCode, Failed> {
     let parsed = shard.split_once('/').and_then(|(index, count)| {
         let (index, count) = (index.parse::<usize>().ok()?, count.parse::<usize>().ok()?);
         (index < count).then_some((index, count))
@@ -115,13 +125,13 @@ fn run_shard(workspace: &Workspace, shard: &str) -> Result<ExitCode, Failed> {
     if workspace.config().failed {
         return Err(Failed);
     }
-    println!("{}", parse_share(workspace, index, count).line());
+    println!("{}", parse_share(workspace, index, count, basehashes).line());
     Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `jobs` workers, prints their diagnostics one worker after the
 /// other, and adds up their summaries.
-fn parse_in_workers(global: &GlobalArgs, jobs: usize) -> Result<Tally, Failed> {
+fn parse_in_workers(global: &GlobalArgs, jobs: usize, basehashes: bool) -> Result<Tally, Failed> {
     let exe = crate::workspace::self_executable().map_err(|error| {
         eprintln!("error: cannot find the rbake executable for the workers: {error}");
         Failed
@@ -130,6 +140,9 @@ fn parse_in_workers(global: &GlobalArgs, jobs: usize) -> Result<Tally, Failed> {
     for index in 0..jobs {
         let mut command = Command::new(&exe);
         command.arg("parse").arg("--shard").arg(format!("{index}/{jobs}"));
+        if basehashes {
+            command.arg("--basehashes");
+        }
         command.args(global.to_args());
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         match command.spawn() {
