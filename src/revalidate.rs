@@ -70,14 +70,20 @@ impl FileStat {
 /// One path's record: its stat (or that it was missing) and when it was
 /// taken.
 #[derive(Clone, Copy, Debug)]
-struct Record {
+pub(crate) struct Record {
     stat: Option<FileStat>,
     taken_ns: i128,
 }
 
 impl Record {
-    fn take(path: &Path) -> Record {
+    pub(crate) fn take(path: &Path) -> Record {
         Record { stat: FileStat::of(path), taken_ns: now_ns() }
+    }
+
+    /// Whether `path` is surely as it was when the record was taken: the
+    /// same stat, and a record old enough to trust.
+    pub(crate) fn still_holds(&self, path: &Path) -> bool {
+        !self.is_racy(RACY_WINDOW) && FileStat::of(path) == self.stat
     }
 
     /// Whether a later write could have left the same stat behind.

@@ -31,6 +31,7 @@ use serde_json::json;
 
 use crate::cli::{Cli, Command, GlobalArgs, ServerArgs};
 use crate::engine::RequestContext;
+use crate::revalidate::Record;
 use place::ServerPlace;
 
 /// How often an idle server looks at its clock and its socket.
@@ -171,11 +172,16 @@ pub(crate) fn handle(stream: &UnixStream, identity: &str) -> bool {
 }
 
 /// The Python modules loaded from outside Python's library (the layers'
-/// `lib/`), with a hash of their contents when last seen. Contents, not
-/// stat: two writes within a clock tick leave the same times, and there
-/// are few such files.
-static PYTHON_MODULES: std::sync::Mutex<Vec<(PathBuf, Option<u64>)>> =
+/// `lib/`), with their stat and a hash of their contents when last seen.
+/// The contents are read again only when the stat changed or is too recent
+/// to trust, as revalidation does.
+static PYTHON_MODULES: std::sync::Mutex<Vec<(PathBuf, Record, Option<u64>)>> =
     std::sync::Mutex::new(Vec::new());
+
+/// Whether `path` still has the contents `hash` describes.
+fn unchanged(path: &std::path::Path, record: &Record, hash: Option<u64>) -> bool {
+    record.still_holds(path) || content_hash(path) == hash
+}
 
 fn content_hash(path: &std::path::Path) -> Option<u64> {
     use std::hash::{Hash, Hasher};
@@ -186,21 +192,29 @@ fn content_hash(path: &std::path::Path) -> Option<u64> {
 }
 
 fn remember_python_modules() {
-    let modules = rbake_queries::python::loaded_module_files()
-        .into_iter()
-        .map(|path| {
-            let hash = content_hash(&path);
-            (path, hash)
-        })
-        .collect();
-    *PYTHON_MODULES.lock().unwrap_or_else(|e| e.into_inner()) = modules;
+    let mut modules = PYTHON_MODULES.lock().unwrap_or_else(|e| e.into_inner());
+    let known = std::mem::take(&mut *modules);
+    for path in rbake_queries::python::loaded_module_files() {
+        // A module seen before and surely unchanged keeps its record.
+        let seen = known.iter().find(|(seen, record, _)| *seen == path && record.still_holds(seen));
+        let entry = match seen {
+            Some(entry) => entry.clone(),
+            None => {
+                let record = Record::take(&path);
+                let hash = content_hash(&path);
+                (path, record, hash)
+            }
+        };
+        modules.push(entry);
+    }
 }
 
 /// A loaded Python module whose file changed since. Python keeps the
 /// module it loaded, so the server must start afresh to see the change.
 fn changed_python_module() -> Option<PathBuf> {
     let modules = PYTHON_MODULES.lock().unwrap_or_else(|e| e.into_inner());
-    modules.iter().find(|(path, hash)| content_hash(path) != *hash).map(|(path, _)| path.clone())
+    let changed = modules.iter().find(|(path, record, hash)| !unchanged(path, record, *hash));
+    changed.map(|(path, _, _)| path.clone())
 }
 
 fn run_command(cli: Cli) -> ExitCode {
