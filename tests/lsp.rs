@@ -329,6 +329,79 @@ fn an_include_is_read_in_the_context_of_the_recipe_that_reads_it() {
     client.finish();
 }
 
+/// A class no recipe reads, and an include of a `conf` directory, are
+/// read in the configuration's context, and the hover says why.
+#[test]
+fn files_no_recipe_reads_are_read_in_the_configuration() {
+    let site = Site::new("unread");
+    std::fs::write(
+        site.path("demo-layer/classes/unused.bbclass"),
+        "UNUSED_VALUE = \"x${TOPDIR}\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path("demo-layer/conf/extra")).unwrap();
+    std::fs::write(site.path("demo-layer/conf/extra/extra.inc"), "BBPATH .= \":y\"\n").unwrap();
+    let mut client = Client::initialized(&site);
+    let class = site.uri("demo-layer/classes/unused.bbclass");
+    client.open(&site, "demo-layer/classes/unused.bbclass");
+    let text = client.hover_text(&class, 0, 3);
+    let label = "**UNUSED_VALUE** in the configuration (no recipe found that reads this file; \
+                 choose one with the command rbake.setContext)\n\n";
+    assert!(text.starts_with(label), "{text}");
+    // The configuration has not read the class, so the variable has no value.
+    assert!(text.contains("*not set*"), "{text}");
+
+    let include = site.uri("demo-layer/conf/extra/extra.inc");
+    client.open(&site, "demo-layer/conf/extra/extra.inc");
+    let text = client.hover_text(&include, 0, 3);
+    assert!(text.starts_with("**BBPATH** in the configuration\n\n"), "{text}");
+
+    // Once a recipe inherits the class, it is read in that recipe.
+    let hello = site.uri(HELLO);
+    client.open(&site, HELLO);
+    client.edit(&hello, 2, [0, 0, 0, 0], "inherit unused\n");
+    let text = client.hover_text(&class, 0, 3);
+    assert!(text.starts_with("**UNUSED_VALUE** in recipe `hello` (hello_1.0.bb)\n\n"), "{text}");
+    let value = format!("```text\nx{}/build\n```", site.top.display());
+    assert!(text.contains(&value), "{text}");
+    client.finish();
+}
+
+/// An edit of a recipe publishes its own diagnostics, and then those of
+/// the other open files it changes: here an include the recipe reads,
+/// whose context now fails.
+#[test]
+fn an_edit_republishes_the_diagnostics_of_files_it_affects() {
+    let site = Site::new("affects");
+    let mut client = Client::initialized(&site);
+    let (hello, include) = (site.uri(HELLO), site.uri(HELLO_INC));
+    client.open(&site, HELLO_INC);
+    assert_eq!(client.diagnostics(&include), json!([]));
+    client.open(&site, HELLO);
+    assert_eq!(client.diagnostics(&hello), json!([]));
+
+    client.edit(
+        &hello,
+        2,
+        [0, 0, 0, 0],
+        "python __anonymous() {\n    bb.fatal(\"stop here\")\n}\n",
+    );
+    let own = client.diagnostics(&hello);
+    assert_eq!(own[0]["message"], "stop here", "{own}");
+    let other = client.diagnostics(&include);
+    let message = other[0]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        message.starts_with("recipe `hello` (hello_1.0.bb), as last parsed without errors fails: "),
+        "{other}"
+    );
+    assert!(message.ends_with("stop here"), "{other}");
+
+    client.edit(&hello, 3, [0, 0, 3, 0], "");
+    assert_eq!(client.diagnostics(&hello), json!([]));
+    assert_eq!(client.diagnostics(&include), json!([]));
+    client.finish();
+}
+
 #[test]
 fn definitions_of_variables_includes_and_classes() {
     let site = Site::new("definition");

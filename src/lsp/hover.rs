@@ -63,7 +63,8 @@ fn describe(workspace: &Workspace, context: &Context, name: &str) -> Option<Stri
     let mut python = evaluator_for(state);
     let history: Vec<_> = datastore.history(name).collect();
     let refs = datastore.get_var_with_refs(name, &mut *python);
-    if history.is_empty() && refs.as_ref().is_ok_and(|refs| refs.raw.is_none()) {
+    // A file no recipe reads still gets a hover, which says so.
+    if history.is_empty() && refs.as_ref().is_ok_and(|refs| refs.raw.is_none()) && !context.unread {
         return None;
     }
     let mut out = format!("**{name}** in {}\n\n", context.label());

@@ -13,6 +13,8 @@
 //! that wait behind the one it handles: a request whose document a queued
 //! `didChange` edits gets ContentModified, and one a queued
 //! `$/cancelRequest` names gets RequestCancelled, instead of an answer.
+//! Work that can wait (other files' diagnostics) is done only while no
+//! message does.
 
 mod completion;
 mod context;
@@ -22,6 +24,7 @@ mod diagnostics;
 mod documents;
 mod hover;
 mod inlay;
+mod recipe_index;
 mod references;
 mod semantic;
 mod server;
@@ -139,11 +142,19 @@ pub fn serve_bytes(global: &GlobalArgs, bytes: &[u8]) -> ExitCode {
 fn serve<W: Write>(frames: &Receiver<Vec<Frame>>, mut server: Server<W>) -> ExitCode {
     let mut queue: VecDeque<Frame> = VecDeque::new();
     loop {
+        queue.extend(frames.try_iter().flatten());
         if queue.is_empty() {
+            match server.idle_work() {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(error) => {
+                    eprintln!("rbake lsp: error: cannot write to the client: {error}");
+                    return ExitCode::FAILURE;
+                }
+            }
             // A reader that is gone has ended the stream.
             queue.extend(frames.recv().unwrap_or_else(|_| vec![Ok(None)]));
         }
-        queue.extend(frames.try_iter().flatten());
         let Some(frame) = queue.pop_front() else { continue };
         let incoming = match frame {
             Ok(Some(incoming)) => incoming,

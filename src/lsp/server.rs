@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use serde_json::Value;
 
-use super::context::Contexts;
+use super::context::{Contexts, Use};
 use super::documents::Documents;
 use super::{capabilities, transport, Failure, SET_CONTEXT};
 use crate::cli::GlobalArgs;
@@ -65,6 +65,9 @@ pub struct Server<W: Write> {
     pub(super) documents: Documents,
     pub(super) contexts: Contexts,
     pub(super) published: std::collections::HashMap<PathBuf, Vec<lsp_types::Diagnostic>>,
+    /// Open files whose diagnostics may have changed, to publish while no
+    /// message waits.
+    pub(super) stale_diagnostics: Vec<PathBuf>,
     revalidated: Option<Instant>,
     /// Whether inlay hints are wanted (the option `rbake.inlayHints`).
     pub(super) inlay_hints: bool,
@@ -82,9 +85,25 @@ impl<W: Write> Server<W> {
             documents: Documents::default(),
             contexts: Contexts::default(),
             published: Default::default(),
+            stale_diagnostics: Vec::new(),
             revalidated: None,
             inlay_hints: true,
         }
+    }
+
+    /// Does one piece of the work that waits for a moment when no message
+    /// does (publishing a stale file's diagnostics); whether there was any.
+    pub fn idle_work(&mut self) -> std::io::Result<bool> {
+        if self.phase != Phase::Running {
+            return Ok(false);
+        }
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::sync::publish_next(self)
+        }));
+        outcome.unwrap_or_else(|_| {
+            eprintln!("rbake lsp: error: publishing diagnostics failed inside rbake");
+            Ok(true)
+        })
     }
 
     /// Whether `shutdown` was asked for.
@@ -279,7 +298,7 @@ impl<W: Write> Server<W> {
             return Err(Failure::new(ErrorCode::RequestFailed, format!("no recipe named {name}")));
         };
         self.contexts.touch(&recipe);
-        super::sync::publish_all(self).map_err(Failure::io)?;
+        super::sync::mark_all_stale(self);
         Ok(Value::String(recipe.display().to_string()))
     }
 
@@ -295,7 +314,7 @@ impl<W: Write> Server<W> {
             .workspace
             .as_ref()
             .ok_or_else(|| Failure::new(ErrorCode::ServerNotInitialized, "no workspace"))?;
-        Ok(self.contexts.context_for(workspace, path))
+        Ok(self.contexts.context_for(workspace, path, Use::Request))
     }
 
     /// Brings the database up to date with the disk, unless that was done
@@ -309,8 +328,11 @@ impl<W: Write> Server<W> {
 
     pub(super) fn revalidate(&mut self) {
         if let Some(workspace) = &mut self.workspace {
-            workspace.system.revalidate(&mut workspace.db);
+            let revalidation = workspace.system.revalidate(&mut workspace.db);
             self.revalidated = Some(Instant::now());
+            if !revalidation.changed.is_empty() {
+                self.contexts.forget_unread();
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 //! Notifications: opening, changing, saving and closing buffers, which
 //! keeps each open buffer's text as its file's input in the database, and
-//! publishing every open file's diagnostics after each change (those of
-//! the edited file always, the others' when they change).
+//! publishing diagnostics. The edited file's are published at once, for
+//! every version; the other open files' are marked stale and published,
+//! when they changed, while no message waits (see [`publish_next`]).
 
 use std::io;
 use std::path::Path;
@@ -13,6 +14,7 @@ use lsp_types::{
 };
 use rbake_queries::files::{source_file, Files};
 
+use super::context::Use;
 use super::documents::{apply_change, uri_to_path, Document};
 use super::server::Server;
 
@@ -37,7 +39,8 @@ pub fn notification<W: io::Write>(
         },
         "textDocument/didSave" | "workspace/didChangeWatchedFiles" => {
             server.revalidate();
-            publish_all(server)
+            mark_all_stale(server);
+            Ok(())
         }
         "initialized" | "$/cancelRequest" | "$/setTrace" | "workspace/didChangeConfiguration" => {
             Ok(())
@@ -64,10 +67,13 @@ fn did_open<W: io::Write>(
         return Ok(());
     };
     set_input(server, &path, &item.text);
+    if path.extension().is_some_and(|ext| ext == "bb") {
+        server.contexts.touch(&path);
+    }
     let document = Document { uri: item.uri, text: item.text, version: item.version };
     server.documents.open(path.clone(), document);
     server.published.remove(&path);
-    publish_all(server)
+    publish_now(server, &path)
 }
 
 fn did_change<W: io::Write>(
@@ -92,7 +98,7 @@ fn did_change<W: io::Write>(
     // The edited file's diagnostics are published for every version, even
     // unchanged, so the client knows they are current.
     server.published.remove(&path);
-    publish_all(server)
+    publish_now(server, &path)
 }
 
 fn did_close<W: io::Write>(
@@ -107,33 +113,56 @@ fn did_close<W: io::Write>(
     server.revalidate();
     server.published.remove(&path);
     publish(server, document.uri, Vec::new(), None)?;
-    publish_all(server)
+    mark_all_stale(server);
+    Ok(())
 }
 
 /// Makes `text` the input of the file at `path`, which revalidation then
 /// leaves alone.
 fn set_input<W: io::Write>(server: &mut Server<W>, path: &Path, text: &str) {
+    server.contexts.forget_unread();
     let Some(workspace) = &mut server.workspace else { return };
     workspace.system.set_overlaid(path, true);
     source_file(&workspace.db, path);
     Files::update(&mut workspace.db, path, Some(text.to_owned()));
 }
 
-/// Publishes the diagnostics of every open file whose list changed.
-pub fn publish_all<W: io::Write>(server: &mut Server<W>) -> io::Result<()> {
-    for path in server.documents.paths() {
-        let Some(document) = server.documents.get(&path) else { continue };
-        let (uri, text, version) = (document.uri.clone(), document.text.clone(), document.version);
-        let Some(workspace) = &server.workspace else { return Ok(()) };
-        let context = server.contexts.context_for(workspace, &path);
-        let diagnostics = super::diagnostics::for_file(workspace, &context, &path, &text);
-        if server.published.get(&path) == Some(&diagnostics) {
-            continue;
-        }
-        server.published.insert(path.clone(), diagnostics.clone());
-        publish(server, uri, diagnostics, Some(version))?;
+/// Publishes the diagnostics of the file at `path` now, and marks the
+/// other open files' as stale.
+fn publish_now<W: io::Write>(server: &mut Server<W>, path: &Path) -> io::Result<()> {
+    mark_all_stale(server);
+    server.stale_diagnostics.retain(|stale| stale != path);
+    publish_file(server, path)
+}
+
+/// Marks every open file's diagnostics as stale.
+pub fn mark_all_stale<W: io::Write>(server: &mut Server<W>) {
+    server.stale_diagnostics = server.documents.paths();
+}
+
+/// Publishes the diagnostics of the next open file marked stale, if they
+/// changed; whether one was marked.
+pub fn publish_next<W: io::Write>(server: &mut Server<W>) -> io::Result<bool> {
+    if server.stale_diagnostics.is_empty() {
+        return Ok(false);
     }
-    Ok(())
+    let path = server.stale_diagnostics.remove(0);
+    publish_file(server, &path)?;
+    Ok(true)
+}
+
+/// Publishes the diagnostics of one open file, if they changed.
+fn publish_file<W: io::Write>(server: &mut Server<W>, path: &Path) -> io::Result<()> {
+    let Some(document) = server.documents.get(path) else { return Ok(()) };
+    let (uri, text, version) = (document.uri.clone(), document.text.clone(), document.version);
+    let Some(workspace) = &server.workspace else { return Ok(()) };
+    let context = server.contexts.context_for(workspace, path, Use::Background);
+    let diagnostics = super::diagnostics::for_file(workspace, &context, path, &text);
+    if server.published.get(path) == Some(&diagnostics) {
+        return Ok(());
+    }
+    server.published.insert(path.to_path_buf(), diagnostics.clone());
+    publish(server, uri, diagnostics, Some(version))
 }
 
 fn publish<W: io::Write>(
