@@ -460,6 +460,58 @@ fn diagnostics_follow_the_buffer() {
     client.finish();
 }
 
+/// Lints in the recipe's context: a task ordered against one that does not
+/// exist, an override nothing knows, and a variable nothing reads; a task
+/// that exists, an active override and a variable that is read pass.
+#[test]
+fn lints_name_unknown_tasks_and_overrides_and_unread_variables() {
+    let site = Site::new("lints");
+    let mut client = Client::initialized(&site);
+    let hello = site.uri(HELLO);
+    client.open(&site, HELLO);
+    assert_eq!(client.diagnostics(&hello), json!([]));
+    let lines = "do_greet() {\n    echo ${GREETED}\n}\n\
+                 addtask greet after do_compil before do_install\n\
+                 SUMMARY:appned = \"x\"\n\
+                 SUMMARY:append = \" y\"\n\
+                 GREETED = \"world\"\n\
+                 UNREAD_THING = \"1\"\n";
+    client.edit(&hello, 2, [0, 0, 0, 0], lines);
+    let diagnostics = client.diagnostics(&hello);
+    let found: Vec<(u64, u64, String)> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let line = d["range"]["start"]["line"].as_u64().unwrap();
+            (line, d["severity"].as_u64().unwrap(), d["message"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let context = "recipe `hello` (hello_1.0.bb)";
+    let expected = vec![
+        (
+            3,
+            2,
+            format!(
+                "addtask: {context} has no task or function named `do_compil`, so BitBake \
+                 ignores it here"
+            ),
+        ),
+        (
+            4,
+            3,
+            format!(
+                "the override `appned` does not apply in {context}, and no configuration \
+                 file, class or library of the layers names it"
+            ),
+        ),
+        (7, 4, format!("`UNREAD_THING` is set here, but nothing in {context} reads it")),
+    ];
+    assert_eq!(found, expected, "{diagnostics}");
+    assert_eq!(diagnostics[2]["tags"], json!([1]));
+    client.finish();
+}
+
 #[test]
 fn completion_offers_variables_classes_and_flags() {
     let site = Site::new("completion");

@@ -1,7 +1,8 @@
 //! A file's diagnostics: its syntax errors (from the buffer's own parse,
 //! with their exact places), the `include`, `require` and `inherit` lines
-//! whose file cannot be found, and what parsing its context reported,
-//! here or (if the context fails elsewhere) on its first line.
+//! whose file cannot be found, the [`lints`](super::lints) in a recipe's
+//! context, and what parsing its context reported, here or (if the
+//! context fails elsewhere) on its first line.
 
 use std::path::Path;
 
@@ -13,6 +14,7 @@ use rbake_syntax::{FileKind, SyntaxError};
 use super::context::Context;
 use super::cursor::{expand_args, resolve_class, resolve_include};
 use super::documents::LineMap;
+use super::lints::{lints, LintCache};
 use crate::workspace::Workspace;
 
 /// Where a diagnostic says it comes from.
@@ -21,6 +23,7 @@ const SOURCE: &str = "rbake";
 /// The diagnostics of the file at `path`, whose text is `text`.
 pub fn for_file(
     workspace: &Workspace,
+    lint_cache: &mut LintCache,
     context: &Context,
     path: &Path,
     text: &str,
@@ -30,10 +33,27 @@ pub fn for_file(
     let mut out: Vec<Diagnostic> =
         parse.errors().iter().map(|error| syntax(&lines, text, error)).collect();
     if let Some(state) = &context.state {
-        for statement in parse.tree().statements() {
-            if let Some(diagnostic) = unresolved(workspace, state, path, &lines, text, &statement) {
+        let statements: Vec<Statement> = parse.tree().statements().collect();
+        for statement in &statements {
+            if let Some(diagnostic) = unresolved(workspace, state, path, &lines, text, statement) {
                 out.push(diagnostic);
             }
+        }
+        if context.recipe.is_some() && !context.stale {
+            let label = context.label();
+            let unused = path.extension().is_some_and(|ext| ext == "bb" || ext == "bbappend");
+            let found = lints(
+                &workspace.db,
+                lint_cache,
+                state,
+                &label,
+                &statements,
+                path,
+                &lines,
+                text,
+                unused,
+            );
+            out.extend(found);
         }
     }
     for diagnostic in &context.diagnostics {

@@ -7,7 +7,7 @@
 //! messages; `server` runs the lifecycle and dispatches; `sync` keeps the
 //! buffers and publishes diagnostics; `context` chooses the recipe a file
 //! is evaluated in; `hover`, `definition`, `references`, `completion`,
-//! `symbols`, `inlay`, `semantic` and `diagnostics` answer.
+//! `symbols`, `inlay`, `semantic` and `diagnostics` (with `lints`) answer.
 //!
 //! A thread reads the frames into a channel, so the loop sees the messages
 //! that wait behind the one it handles: a request whose document a queued
@@ -24,6 +24,7 @@ mod diagnostics;
 mod documents;
 mod hover;
 mod inlay;
+mod lints;
 mod recipe_index;
 mod references;
 mod semantic;

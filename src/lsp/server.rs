@@ -68,6 +68,7 @@ pub struct Server<W: Write> {
     /// Open files whose diagnostics may have changed, to publish while no
     /// message waits.
     pub(super) stale_diagnostics: Vec<PathBuf>,
+    pub(super) lint_cache: super::lints::LintCache,
     revalidated: Option<Instant>,
     /// Whether inlay hints are wanted (the option `rbake.inlayHints`).
     pub(super) inlay_hints: bool,
@@ -86,6 +87,7 @@ impl<W: Write> Server<W> {
             contexts: Contexts::default(),
             published: Default::default(),
             stale_diagnostics: Vec::new(),
+            lint_cache: Default::default(),
             revalidated: None,
             inlay_hints: true,
         }
@@ -332,6 +334,7 @@ impl<W: Write> Server<W> {
             self.revalidated = Some(Instant::now());
             if !revalidation.changed.is_empty() {
                 self.contexts.forget_unread();
+                self.lint_cache.forget_layers();
             }
         }
     }

@@ -121,6 +121,9 @@ fn did_close<W: io::Write>(
 /// leaves alone.
 fn set_input<W: io::Write>(server: &mut Server<W>, path: &Path, text: &str) {
     server.contexts.forget_unread();
+    if !path.extension().is_some_and(|ext| ext == "bb" || ext == "bbappend") {
+        server.lint_cache.forget_layers();
+    }
     let Some(workspace) = &mut server.workspace else { return };
     workspace.system.set_overlaid(path, true);
     source_file(&workspace.db, path);
@@ -157,7 +160,8 @@ fn publish_file<W: io::Write>(server: &mut Server<W>, path: &Path) -> io::Result
     let (uri, text, version) = (document.uri.clone(), document.text.clone(), document.version);
     let Some(workspace) = &server.workspace else { return Ok(()) };
     let context = server.contexts.context_for(workspace, path, Use::Background);
-    let diagnostics = super::diagnostics::for_file(workspace, &context, path, &text);
+    let cache = &mut server.lint_cache;
+    let diagnostics = super::diagnostics::for_file(workspace, cache, &context, path, &text);
     if server.published.get(path) == Some(&diagnostics) {
         return Ok(());
     }
