@@ -26,13 +26,16 @@ const OPERATIONS: [&str; 3] = ["append", "prepend", "remove"];
 /// How many contexts' words are kept.
 const MAX_CONTEXTS: usize = 16;
 
+/// A context's words, with the state they were taken from.
+type KeptWords = (Arc<ParseState>, Arc<HashSet<String>>);
+
 /// Words of the layers and of recent contexts, computed once each.
 #[derive(Default)]
 pub struct LintCache {
     layer_words: Option<Arc<HashSet<String>>>,
     /// Keyed by the state's address; the entry keeps the state alive, so
     /// the address is not reused while the entry stands.
-    context_words: HashMap<(usize, PathBuf), (Arc<ParseState>, Arc<HashSet<String>>)>,
+    context_words: HashMap<(usize, PathBuf), KeptWords>,
 }
 
 impl LintCache {
