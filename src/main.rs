@@ -35,11 +35,23 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
 
+/// The variable that makes a command fail, with [`NO_SERVER`], instead of
+/// running in its own process when no server runs.
+pub const SERVER_ONLY: &str = "RBAKE_SERVER_ONLY";
+/// The exit status of a command that needed a running server.
+pub const NO_SERVER: u8 = 3;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     if runs_in_server(&cli.command) {
         if let Some(code) = server::client::forward(&cli.global) {
             return code;
+        }
+        // The language server asks a running server only (see
+        // `lsp::task_hover`): a cold answer would take too long.
+        if std::env::var_os(SERVER_ONLY).is_some_and(|value| !value.is_empty()) {
+            eprintln!("error: no rbake server is running for this build directory");
+            return ExitCode::from(NO_SERVER);
         }
     }
     run(cli)

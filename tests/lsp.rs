@@ -512,6 +512,68 @@ fn lints_name_unknown_tasks_and_overrides_and_unread_variables() {
     client.finish();
 }
 
+/// Runs rbake commands in the site's build directory, where the first
+/// starts a server; stops it when dropped.
+struct ServerGuard<'a>(&'a Site);
+
+impl ServerGuard<'_> {
+    fn rbake(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_rbake"))
+            .env_clear()
+            .env("PATH", FIXED_PATH)
+            .env("HOME", &self.0.top)
+            .env("BB_SERVER_TIMEOUT", "120")
+            .current_dir(self.0.path("build"))
+            .args(args)
+            .output()
+            .expect("cannot run rbake")
+    }
+}
+
+impl Drop for ServerGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.rbake(&["server", "--stop"]);
+    }
+}
+
+/// A task's hover lists what it runs after and needs of other recipes,
+/// and says whether it will run as a running server's `rbake why` does,
+/// or how to learn it when no server runs.
+#[test]
+fn a_task_hover_shows_its_dependencies_and_whether_it_will_run() {
+    let site = Site::new("task");
+    let mut client = Client::initialized(&site);
+    let hello = site.uri(HELLO);
+    client.open(&site, HELLO);
+    let line = site.text(HELLO).lines().position(|line| line.starts_with("do_install()")).unwrap();
+    let text = client.hover_text(&hello, line as u32, 3);
+    assert!(
+        text.contains("**Task** `do_install` of `hello`\n\n- runs after: do_compile\n"),
+        "{text}"
+    );
+    let base = site.uri("demo-layer/classes/base.bbclass");
+    let deptask = site
+        .text("demo-layer/classes/base.bbclass")
+        .lines()
+        .position(|line| line.starts_with("do_configure[deptask]"));
+    let other = client.hover_text(&base, deptask.unwrap() as u32, 3);
+    assert!(other.contains("**Task** `do_configure` of `hello`\n\n"), "{other}");
+    assert!(other.contains("- `[deptask]`: do_populate_sysroot\n"), "{other}");
+    let no_server = "- next build: unknown: start `rbake server` in the build directory to see it \
+                     here, or run `rbake why`\n";
+    assert!(text.contains(no_server), "{text}");
+
+    let server = ServerGuard(&site);
+    let why = server.rbake(&["why", "hello:do_install"]);
+    assert!(why.status.success(), "{}", String::from_utf8_lossy(&why.stderr));
+    let text = client.hover_text(&hello, line as u32, 3);
+    let never = "- next build: will run: it was never built (no stamp, and no record of an \
+                 earlier run)\n";
+    assert!(text.contains(never), "{text}");
+    drop(server);
+    client.finish();
+}
+
 #[test]
 fn completion_offers_variables_classes_and_flags() {
     let site = Site::new("completion");

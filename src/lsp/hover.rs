@@ -1,6 +1,8 @@
 //! Hover on a variable: its final value in the file's context, its value
 //! before expansion and every statement that contributed to it, in order,
-//! with the operation, the flag and the file:line, as Markdown.
+//! with the operation, the flag and the file:line, as Markdown. A task's
+//! hover adds its dependencies and whether it will run
+//! ([`task_hover`](super::task_hover)).
 
 use std::fmt::Write;
 use std::io;
@@ -90,6 +92,12 @@ fn describe(workspace: &Workspace, context: &Context, name: &str) -> Option<Stri
         Err(error) => {
             let _ = writeln!(out, "Cannot be expanded: {}\n", escape(&error.to_string()));
         }
+    }
+    if context.recipe.is_some() && state.tasks.iter().any(|task| task == name) {
+        let pn = datastore.get_var_with("PN", true, &mut *python).ok().flatten();
+        let pn = pn.unwrap_or_default();
+        let topdir = datastore.get_var("TOPDIR", true).ok().flatten().unwrap_or_default();
+        super::task_hover::describe_task(&mut out, state, &pn, name, Path::new(&topdir));
     }
     contributions(&mut out, workspace, datastore, name);
     Some(out)

@@ -31,6 +31,7 @@ mod semantic;
 mod server;
 mod symbols;
 mod sync;
+mod task_hover;
 mod transport;
 
 use std::collections::VecDeque;
