@@ -594,6 +594,19 @@ fn completion_offers_variables_classes_and_flags() {
     let labels: Vec<&str> =
         response["result"].as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
     assert!(labels.contains(&"depends"), "{labels:?}");
+
+    // Tasks after `addtask`, operations and overrides after `NAME:`.
+    client.edit(&hello, 3, [18, 0, 18, 0], "addtask greet after do_\nSUMMARY:\n");
+    let response = client.at("textDocument/completion", &hello, 18, 23);
+    let labels: Vec<&str> =
+        response["result"].as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.contains(&"do_compile") && labels.contains(&"do_install"), "{labels:?}");
+    assert_eq!(response["result"][0]["detail"], "task");
+    let response = client.at("textDocument/completion", &hello, 19, 8);
+    let labels: Vec<&str> =
+        response["result"].as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(labels[..3], ["append", "prepend", "remove"], "{labels:?}");
+    assert!(labels.contains(&"class-target"), "{labels:?}");
     client.finish();
 }
 

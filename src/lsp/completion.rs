@@ -1,6 +1,7 @@
 //! Completion: class names after `inherit`, flag names inside `NAME[...]`,
-//! and otherwise the variables the file's context knows, each with its
-//! current value as detail.
+//! task names after `addtask` and `deltask`, operations and overrides
+//! after `NAME:`, and otherwise the variables the file's context knows,
+//! each with its current value as detail.
 
 use std::collections::BTreeSet;
 use std::io;
@@ -73,7 +74,47 @@ pub fn completion<W: io::Write>(
     if let Some(owner) = cursor.flag_owner() {
         return Ok(Some(CompletionResponse::Array(flags(datastore, owner))));
     }
+    let before = &cursor.line[..cursor.column - cursor.prefix().len()];
+    let trimmed = before.trim_start();
+    if trimmed.starts_with("addtask ") || trimmed.starts_with("deltask ") {
+        return Ok(Some(CompletionResponse::Array(tasks(state))));
+    }
+    // After `NAME:` at the start of a line: an override or an operation.
+    let name_so_far = !trimmed.is_empty() && !trimmed.contains([' ', '\t', '=', '"', '\'']);
+    if before.ends_with(':') && name_so_far {
+        return Ok(Some(CompletionResponse::Array(overrides(datastore))));
+    }
     Ok(Some(CompletionResponse::List(variables(datastore, cursor.prefix()))))
+}
+
+/// The recipe's tasks, in the order they were added.
+fn tasks(state: &rbake_queries::eval::ParseState) -> Vec<CompletionItem> {
+    let item = |task: &String| CompletionItem {
+        label: task.clone(),
+        kind: Some(CompletionItemKind::EVENT),
+        detail: Some("task".to_owned()),
+        ..CompletionItem::default()
+    };
+    state.tasks.iter().map(item).collect()
+}
+
+/// The operations spelt like overrides, then the overrides that apply.
+fn overrides(datastore: &DataStore) -> Vec<CompletionItem> {
+    let operations = ["append", "prepend", "remove"].map(|name| (name.to_owned(), "operation"));
+    let active = datastore.overrides().map(|list| list.as_slice().to_vec()).unwrap_or_default();
+    let active = active.into_iter().map(|name| (name, "override, applies here"));
+    let mut seen = BTreeSet::new();
+    operations
+        .into_iter()
+        .chain(active)
+        .filter(|(name, _)| !name.is_empty() && seen.insert(name.clone()))
+        .map(|(label, detail)| CompletionItem {
+            label,
+            kind: Some(CompletionItemKind::ENUM_MEMBER),
+            detail: Some(detail.to_owned()),
+            ..CompletionItem::default()
+        })
+        .collect()
 }
 
 /// Every `.bbclass` in the class directories of BBPATH, by name.
