@@ -16,21 +16,17 @@ use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 
 use common::{root, FIXED_PATH};
+use proptest::prelude::Rng as _;
+use proptest::test_runner::{RngAlgorithm, TestRng};
 
 const POINTS: usize = 20;
 
-/// A small deterministic generator (SplitMix64), so that a failing run can
-/// be replayed from its seed.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
+/// proptest's ChaCha generator seeded by `seed`, so that a failing run
+/// can be replayed from its seed.
+fn seeded_rng(seed: u64) -> TestRng {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
 }
 
 fn copy_example(dir: &Path) {
@@ -109,12 +105,12 @@ fn kill_at_random_points(signal: Signal) {
         reference.keys()
     );
 
-    let mut random = Random(seed);
+    let mut random = seeded_rng(seed);
     let window = full.as_millis().max(200) as u64;
     for point in 0..POINTS {
         let dir = scratch.join(format!("point-{point}"));
         copy_example(&dir);
-        let delay = Duration::from_millis(random.next() % window);
+        let delay = Duration::from_millis(random.next_u64() % window);
         let mut child = rbake_build(&dir).spawn().expect("cannot run rbake");
         std::thread::sleep(delay);
         let _ = kill(Pid::from_raw(child.id() as i32), signal);

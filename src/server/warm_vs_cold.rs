@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use proptest::prelude::Rng as _;
+use proptest::test_runner::{RngAlgorithm, TestRng};
 use rbake_queries::multiconfig::Multiconfig;
 use rbake_queries::plan::cache::provider_index;
 use rbake_queries::plan::plan;
@@ -19,25 +21,28 @@ use crate::workspace::Workspace;
 
 const SEQUENCES: usize = 200;
 
-/// SplitMix64: a small, well-mixed generator, enough for choosing edits.
-struct Rng(u64);
+/// proptest's seeded generator, with the two choices the edits need.
+struct Rng(TestRng);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+    fn seeded(seed: u64) -> Rng {
+        Rng(seeded_rng(seed))
     }
 
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.0.next_u64() % n as u64) as usize
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
     }
+}
+
+/// A ChaCha generator seeded by `seed`, so that a run can be replayed.
+fn seeded_rng(seed: u64) -> TestRng {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -204,7 +209,7 @@ fn warm_answers_equal_cold_ones_after_random_edit_sequences() {
         .and_then(|seed| seed.parse().ok())
         .unwrap_or_else(|| std::process::id() as u64 ^ 0x5eed);
     println!("RBAKE_EDIT_SEED={seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::seeded(seed);
     let top: PathBuf = std::env::temp_dir().join(format!("rbake-warm-cold-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&top);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
