@@ -11,7 +11,7 @@ use lsp_types::{
 };
 use rbake_queries::datastore::DataStore;
 
-use super::cursor::{Cursor, DirectiveKind};
+use super::cursor::{Cursor, DirectiveKind, CLASS_DIRECTORIES};
 use super::documents::uri_to_path;
 use super::server::Server;
 use super::Failure;
@@ -122,7 +122,7 @@ fn classes(datastore: &DataStore) -> Vec<CompletionItem> {
     let bbpath = datastore.get_var("BBPATH", true).ok().flatten().unwrap_or_default();
     let mut names = BTreeSet::new();
     for entry in bbpath.split(':').filter(|entry| !entry.is_empty()) {
-        for directory in ["classes-recipe", "classes", "classes-global"] {
+        for directory in CLASS_DIRECTORIES {
             let Ok(listing) = std::fs::read_dir(std::path::Path::new(entry).join(directory)) else {
                 continue;
             };

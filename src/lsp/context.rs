@@ -224,12 +224,8 @@ impl Contexts {
         let parsed =
             parse_recipe(db, workspace.invocation, RecipeId::new(db, entry.spelling.clone()));
         let state = parsed.variants.first().map(|variant| &variant.state);
-        let Some(state) = state.or_else(|| self.last_good.get(recipe).map(|state| &**state)) else {
-            return false;
-        };
-        let name = file.file_name();
-        let mut read = state.depends.iter().chain(state.inherited.iter());
-        read.any(|path| path.file_name() == name && normalize(path) == file)
+        let state = state.or_else(|| self.last_good.get(recipe).map(|state| &**state));
+        state.is_some_and(|state| state_reads(state, file))
     }
 }
 
@@ -246,7 +242,12 @@ fn configuration_context(workspace: &Workspace) -> Context {
 
 /// Whether the configuration reads `file` (so every recipe does).
 fn configuration_reads(workspace: &Workspace, file: &Path) -> bool {
-    let state = &workspace.config().state;
+    state_reads(&workspace.config().state, file)
+}
+
+/// Whether a parse read `file` (normalised) as an include or a class; the
+/// file name is compared first, as normalising every path is the cost.
+fn state_reads(state: &ParseState, file: &Path) -> bool {
     let name = file.file_name();
     let mut read = state.depends.iter().chain(state.inherited.iter());
     read.any(|path| path.file_name() == name && normalize(path) == file)

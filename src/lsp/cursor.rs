@@ -125,6 +125,10 @@ fn search(workspace: &Workspace, search_path: &str, name: &str) -> Option<PathBu
     found.map(|path| normalize(&path))
 }
 
+/// The class directories of a BBPATH entry, in the order classes are
+/// looked for.
+pub const CLASS_DIRECTORIES: [&str; 3] = ["classes-recipe", "classes", "classes-global"];
+
 /// The class file `inherit NAME` reads: the one the parse inherited, else
 /// the first `classes-recipe/`, `classes/` or `classes-global/` of BBPATH
 /// that has it.
@@ -140,7 +144,7 @@ pub fn resolve_class(
         return Some(path);
     }
     let bbpath = state.datastore.get_var("BBPATH", true).ok().flatten().unwrap_or_default();
-    ["classes-recipe", "classes", "classes-global"]
+    CLASS_DIRECTORIES
         .iter()
         .find_map(|directory| search(workspace, &bbpath, &format!("{directory}/{file_name}")))
 }

@@ -17,6 +17,7 @@ use rbake_queries::eval::{normalize, ParseState};
 use rbake_queries::files::{source_file, Db};
 use rbake_syntax::ast::{AstNode, Statement};
 
+use super::cursor::CLASS_DIRECTORIES;
 use super::documents::LineMap;
 
 /// Override prefixes BitBake and its classes make up as they go.
@@ -293,7 +294,7 @@ fn layer_words(state: &ParseState) -> HashSet<String> {
     let bbpath = state.datastore.get_var("BBPATH", true).ok().flatten().unwrap_or_default();
     let mut words = HashSet::new();
     for entry in bbpath.split(':').filter(|entry| !entry.is_empty()) {
-        for directory in ["conf", "classes", "classes-recipe", "classes-global", "lib"] {
+        for directory in ["conf", "lib"].into_iter().chain(CLASS_DIRECTORIES) {
             add_tree_words(&mut words, &Path::new(entry).join(directory), 0);
         }
     }

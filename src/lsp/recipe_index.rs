@@ -10,10 +10,8 @@ use rbake_queries::eval::normalize;
 use rbake_queries::files::{directory, source_file};
 use rbake_queries::recipes::recipe_set;
 
+use super::cursor::CLASS_DIRECTORIES;
 use crate::workspace::Workspace;
-
-/// The class directories of each BBPATH entry.
-const CLASS_DIRECTORIES: [&str; 3] = ["classes-recipe", "classes", "classes-global"];
 
 /// The recipe set, for one lookup.
 pub struct RecipeIndex {
