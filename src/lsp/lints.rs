@@ -40,8 +40,8 @@ pub struct LintCache {
 }
 
 impl LintCache {
-    /// Forgets the layers' words, after a change on disk or to an open
-    /// configuration file, class or library.
+    /// Forgets the layers' words, after a change on disk (they are read
+    /// from the disk, so a buffer's edit does not change them).
     pub fn forget_layers(&mut self) {
         self.layer_words = None;
     }

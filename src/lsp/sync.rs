@@ -121,9 +121,6 @@ fn did_close<W: io::Write>(
 /// leaves alone.
 fn set_input<W: io::Write>(server: &mut Server<W>, path: &Path, text: &str) {
     server.contexts.forget_unread();
-    if !path.extension().is_some_and(|ext| ext == "bb" || ext == "bbappend") {
-        server.lint_cache.forget_layers();
-    }
     let Some(workspace) = &mut server.workspace else { return };
     workspace.system.set_overlaid(path, true);
     source_file(&workspace.db, path);
