@@ -284,6 +284,12 @@ def run_worker_task(fn, task, d, taskhash, unihash, event_fd=None):
     Class event handlers run as in BitBake when the caller has entered
     the recipe's rbake session.
     """
+    # A task reads the real clock; only parsing reads a pinned one.
+    try:
+        import bb._runtime
+        bb._runtime.unpin_clock()
+    except ImportError:
+        pass
     channel = _EventChannel(event_fd) if isinstance(event_fd, int) and not isinstance(event_fd, bool) else None
     saved_fire = bb.event.worker_fire
     saved_pid = bb.event.worker_pid

@@ -9,6 +9,8 @@ results do not depend on which recipes were parsed before it.
 import builtins
 import sys
 import threading
+import time as _real_time
+import types
 
 import bb
 
@@ -24,6 +26,44 @@ _bases = {}
 _NOT_VARIABLES = frozenset(
     [name for name in dir(builtins) if not name.startswith("_")] + ["oe"]
 )
+
+
+# While parsing, the clock metadata reads through its global `time` is the
+# clock as it was when this process first imported this module, so that
+# values such as DATE and TIME (bitbake.conf reads them with
+# `time.gmtime()`) are the same however often a query runs again. Tasks
+# see the real clock (`unpin_clock`, in the worker's child).
+_pinned_at = _real_time.time()
+_clock_pinned = True
+
+
+def _now():
+    return _pinned_at if _clock_pinned else _real_time.time()
+
+
+def _parse_clock():
+    """The module metadata's Python finds as `time`."""
+    module = types.ModuleType("time", _real_time.__doc__)
+    module.__dict__.update(
+        (name, value) for name, value in vars(_real_time).items() if not name.startswith("__"))
+    module.time = _now
+    module.time_ns = lambda: int(_now() * 1e9)
+    module.gmtime = lambda secs=None: _real_time.gmtime(_now() if secs is None else secs)
+    module.localtime = lambda secs=None: _real_time.localtime(_now() if secs is None else secs)
+    module.ctime = lambda secs=None: _real_time.ctime(_now() if secs is None else secs)
+    module.asctime = lambda t=None: _real_time.asctime(_real_time.localtime(_now()) if t is None else t)
+    module.strftime = lambda format, t=None: _real_time.strftime(
+        format, _real_time.localtime(_now()) if t is None else t)
+    return module
+
+
+_clock = _parse_clock()
+
+
+def unpin_clock():
+    """From now on, metadata's `time` is the real clock (for tasks)."""
+    global _clock_pinned
+    _clock_pinned = False
 
 
 def _compile(source, filename, mode):
@@ -76,10 +116,9 @@ def _base(pylibs, global_modules):
     if base is not None:
         return base
     _import_submodules()
-    base = {"__builtins__": builtins, "bb": bb, "os": __import__("os"),
-            "time": __import__("time")}
+    base = {"__builtins__": builtins, "bb": bb, "os": __import__("os"), "time": _clock}
     for name in global_modules:
-        base[name] = __import__(name)
+        base[name] = _clock if name == "time" else __import__(name)
     for libdir, namespace in pylibs:
         if libdir not in sys.path:
             sys.path.append(libdir)
