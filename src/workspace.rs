@@ -35,6 +35,9 @@ impl Workspace {
         let key = Workspace::key(global)?;
         let system = Arc::new(TrackingSystem::default());
         let db = RootDatabase::new(system.clone());
+        // RBAKE_LOG_REUSE shows which recipes an edit parses again, and why.
+        let log_reuse = std::env::var_os("RBAKE_LOG_REUSE").is_some_and(|value| !value.is_empty());
+        rbake_queries::files::Db::parse_memory(&db).log_decisions(log_reuse);
         let invocation =
             Invocation::builder(key.cwd.clone(), env, key.read.clone(), key.postread.clone())
                 // It changes as seldom as an unedited file (see `files`).

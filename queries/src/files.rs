@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use dashmap::DashMap;
 use salsa::{Durability, Setter};
 
+use crate::reuse::record::Read;
 use crate::SourceFile;
 
 /// The durability of a file input that has never changed: most files of a
@@ -97,13 +98,17 @@ pub struct PathStatus {
 /// What is at `path`, as an input the caller depends on.
 pub fn path_kind(db: &dyn Db, path: &Path) -> PathKind {
     if let Some(input) = db.files().statuses.get(path).map(|entry| *entry) {
-        return *input.kind(db);
+        let kind = *input.kind(db);
+        crate::reuse::record::note(|| Read::PathKind { path: path.to_path_buf(), kind });
+        return kind;
     }
     let kind = db.system().path_kind(path);
     let input = *db.files().statuses.entry(path.to_path_buf()).or_insert_with(|| {
         PathStatus::builder(path.to_path_buf(), kind).durability(UNEDITED).new(db)
     });
-    *input.kind(db)
+    let kind = *input.kind(db);
+    crate::reuse::record::note(|| Read::PathKind { path: path.to_path_buf(), kind });
+    kind
 }
 
 /// Whether something exists at `path`, as an input the caller depends on.
@@ -261,6 +266,8 @@ impl Files {
 pub trait Db: salsa::Database {
     fn files(&self) -> &Files;
     fn system(&self) -> &dyn System;
+    /// The remembered recipe parses (see [`crate::reuse`]).
+    fn parse_memory(&self) -> &crate::reuse::ParseMemory;
 }
 
 /// The input for the file at `path` (absolute and normalised by the
@@ -291,5 +298,7 @@ pub fn directory(db: &dyn Db, path: &Path) -> Directory {
 
 /// Whether the file at `path` exists, as an input the caller depends on.
 pub fn file_exists(db: &dyn Db, path: &Path) -> bool {
-    *source_file(db, path).exists(db)
+    let exists = *source_file(db, path).exists(db);
+    crate::reuse::record::note(|| Read::FileExists { path: path.to_path_buf(), exists });
+    exists
 }

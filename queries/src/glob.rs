@@ -25,7 +25,13 @@ pub fn glob(db: &dyn Db, pattern: &str) -> Vec<PathBuf> {
         let mut next = Vec::new();
         for base in &current {
             if has_magic(component) {
-                let Some(entries) = directory(db, &normalize(base)).entries(db).clone() else {
+                let listed = normalize(base);
+                let entries = directory(db, &listed).entries(db).clone();
+                crate::reuse::record::note(|| crate::reuse::record::Read::Directory {
+                    path: listed.clone(),
+                    entries: entries.clone(),
+                });
+                let Some(entries) = entries else {
                     continue;
                 };
                 for entry in entries {

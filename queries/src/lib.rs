@@ -16,6 +16,7 @@ pub mod plan;
 pub mod python;
 pub mod recipe;
 pub mod recipes;
+pub mod reuse;
 pub mod signature;
 #[cfg(test)]
 mod test_db;
@@ -61,12 +62,18 @@ pub struct RootDatabase {
     storage: salsa::Storage<Self>,
     files: Arc<files::Files>,
     system: Arc<dyn files::System>,
+    parse_memory: Arc<reuse::ParseMemory>,
 }
 
 impl RootDatabase {
     /// A database whose files come from `system`.
     pub fn new(system: Arc<dyn files::System>) -> RootDatabase {
-        RootDatabase { storage: salsa::Storage::default(), files: Arc::default(), system }
+        RootDatabase {
+            storage: salsa::Storage::default(),
+            files: Arc::default(),
+            system,
+            parse_memory: Arc::default(),
+        }
     }
 }
 
@@ -81,5 +88,9 @@ impl files::Db for RootDatabase {
 
     fn system(&self) -> &dyn files::System {
         &*self.system
+    }
+
+    fn parse_memory(&self) -> &reuse::ParseMemory {
+        &self.parse_memory
     }
 }

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::files::{Db, Files, MemorySystem, System};
+use crate::reuse::ParseMemory;
 
 /// A [`salsa::Database`] that logs the name of every query it executes.
 #[salsa::db]
@@ -13,6 +14,7 @@ pub(crate) struct TestDb {
     executed: Arc<Mutex<Vec<salsa::DatabaseKeyIndex>>>,
     files: Arc<Files>,
     pub(crate) system: Arc<MemorySystem>,
+    parse_memory: Arc<ParseMemory>,
 }
 
 impl Default for TestDb {
@@ -24,7 +26,13 @@ impl Default for TestDb {
                 log.lock().unwrap().push(database_key);
             }
         })));
-        TestDb { storage, executed, files: Arc::default(), system: Arc::default() }
+        TestDb {
+            storage,
+            executed,
+            files: Arc::default(),
+            system: Arc::default(),
+            parse_memory: Arc::default(),
+        }
     }
 }
 
@@ -39,6 +47,10 @@ impl Db for TestDb {
 
     fn system(&self) -> &dyn System {
         &*self.system
+    }
+
+    fn parse_memory(&self) -> &ParseMemory {
+        &self.parse_memory
     }
 }
 
@@ -69,6 +81,11 @@ impl TestDb {
         ];
         all.extend_from_slice(files);
         TestDb::with_build(&all)
+    }
+
+    /// How many recipe parses ran in full, and how many were reused.
+    pub(crate) fn parse_memory_counts(&self) -> (usize, usize) {
+        self.parse_memory().counts()
     }
 
     /// Parses every recipe, as `rbake parse` would.

@@ -6,4 +6,5 @@ mod plan;
 mod python;
 mod recipe;
 mod recipes;
+mod reuse;
 mod signature;

@@ -124,6 +124,7 @@ impl DataStore {
 
     /// The names that have a history, sorted.
     pub fn history_names(&self) -> Vec<String> {
+        super::access::note_all_listed();
         let mut names: Vec<String> = self.history.keys().cloned().collect();
         names.sort();
         names

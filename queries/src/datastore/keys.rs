@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use super::history::Log;
 use super::{
-    DataStore, ErrorCause, ExpansionError, ListKind, NoPython, Provenance, PythonEvaluator,
+    DataStore, ErrorCause, ExpansionError, ListKind, NoPython, Overrides, Provenance,
+    PythonEvaluator,
 };
 
 /// How deep renames of override variants may nest. Real variant chains
@@ -39,17 +40,37 @@ impl DataStore {
 
     /// [`DataStore::keys`] with inline Python in `OVERRIDES` run by `py`.
     pub fn keys_with(&self, py: &mut dyn PythonEvaluator) -> Result<Vec<String>, ExpansionError> {
+        super::access::note_all_listed();
+        self.keys_unnoted(py)
+    }
+
+    /// [`DataStore::keys_with`] without noting that every name was listed,
+    /// for callers that look only at names holding a reference.
+    fn keys_unnoted(&self, py: &mut dyn PythonEvaluator) -> Result<Vec<String>, ExpansionError> {
         let overrides = self.overrides_with(py)?;
         let mut keys: BTreeSet<String> = self.vars.keys().cloned().collect();
         if !self.exports.is_empty() {
             keys.insert("__exportlist".to_owned());
         }
-        for (name, variants) in &self.overridedata {
+        for (name, variants) in self.overridedata.iter() {
             if variants.iter().any(|(_, o)| overrides.is_active(o)) {
                 keys.insert(name.clone());
             }
         }
         Ok(keys.into_iter().collect())
+    }
+
+    /// Whether [`DataStore::keys_with`] would list `name`, given the
+    /// active overrides, without listing every name.
+    pub fn is_key(&self, name: &str, overrides: &Overrides) -> bool {
+        if self.vars.contains_key(name) {
+            return true;
+        }
+        if name == "__exportlist" {
+            return !self.exports.is_empty();
+        }
+        let variants = self.overridedata.get(name);
+        variants.is_some_and(|variants| variants.iter().any(|(_, o)| overrides.is_active(o)))
     }
 
     /// Renames every name that contains `${` to its expansion, in sorted
@@ -71,7 +92,7 @@ impl DataStore {
         py: &mut dyn PythonEvaluator,
     ) -> Result<Vec<KeyReplacement>, ExpansionError> {
         let mut todo = BTreeMap::new();
-        for key in self.keys_with(py)? {
+        for key in self.keys_unnoted(py)? {
             if !key.contains("${") {
                 continue;
             }

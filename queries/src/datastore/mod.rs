@@ -22,6 +22,7 @@
 //! the Python boundary), `assign` (the metadata statements), `keys`
 //! (listing keys and expanding them) and `history`.
 
+pub mod access;
 mod assign;
 mod eval;
 mod expand;
@@ -32,12 +33,15 @@ mod overrides;
 mod read;
 #[cfg(test)]
 mod tests;
+mod transplant;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use imbl::{HashMap, OrdSet, Vector};
+use imbl::Vector;
+
+use self::access::{NotedMap, NotedSet};
 
 pub use self::assign::op_name;
 pub use self::expand::{ErrorCause, Expanded, ExpansionError, NoPython, PythonEvaluator};
@@ -175,22 +179,22 @@ impl Variable {
 /// A BitBake datastore. See the module documentation.
 #[derive(Clone)]
 pub struct DataStore {
-    vars: HashMap<String, Arc<Variable>>,
+    vars: NotedMap<Arc<Variable>>,
     /// BitBake's `overridedata`: for a name, the names that are override
     /// variants of it, each with its override (`A` → `[("A:x", "x")]`).
-    overridedata: HashMap<String, Arc<Vec<(String, String)>>>,
+    overridedata: NotedMap<Arc<Vec<(String, String)>>>,
     /// Names that ever got an `export` or `unexport` flag.
-    exports: OrdSet<String>,
+    exports: NotedSet,
     /// BitBake's `overridevars`: the names found so far that `OVERRIDES`
     /// depends on. Setting one of them expands the new value at once.
-    override_vars: OrdSet<String>,
-    history: HashMap<String, History>,
+    override_vars: NotedSet,
+    history: NotedMap<History>,
     /// Filters on expanded values, by variable name (`setVarFilter`).
-    filters: HashMap<String, String>,
+    filters: NotedMap<String>,
     /// Names whose expanded reads skip their filter: BitBake's expansion
     /// cache holds an unfiltered value for them once they are read for a
     /// signature (see [`DataStore::bypass_filter`]).
-    filters_bypassed: imbl::HashSet<String>,
+    filters_bypassed: NotedSet,
     /// The names changed since [`DataStore::create_copy`] made this
     /// datastore, in the order first changed (BitBake's `localkeys()`, the
     /// keys of the copy's own dictionary). Deleted names stay listed.
@@ -213,13 +217,13 @@ struct ComputedOverrides {
 impl Default for DataStore {
     fn default() -> Self {
         DataStore {
-            vars: HashMap::new(),
-            overridedata: HashMap::new(),
-            exports: OrdSet::new(),
+            vars: NotedMap::default(),
+            overridedata: NotedMap::default(),
+            exports: NotedSet::default(),
             override_vars: ["OVERRIDES", "FILE"].into_iter().map(str::to_owned).collect(),
-            history: HashMap::new(),
-            filters: HashMap::new(),
-            filters_bypassed: imbl::HashSet::new(),
+            history: NotedMap::default(),
+            filters: NotedMap::default(),
+            filters_bypassed: NotedSet::default(),
             local_keys: Vector::new(),
             local_set: imbl::HashSet::new(),
             overrides_plain: OnceLock::new(),
@@ -317,6 +321,7 @@ impl DataStore {
     /// The names that ever got an `export` or `unexport` flag, sorted
     /// (BitBake's `__exportlist`). Deleting a variable does not remove it.
     pub fn export_list(&self) -> impl Iterator<Item = &str> {
+        access::note_exports_listed();
         self.exports.iter().map(String::as_str)
     }
 
@@ -361,6 +366,7 @@ impl DataStore {
     /// [`DataStore::create_copy`] (or since it was made empty), in the order
     /// first changed, deleted ones included.
     pub fn local_keys(&self) -> impl Iterator<Item = &str> {
+        access::note_local_listing();
         self.local_keys.iter().map(String::as_str)
     }
 

@@ -24,6 +24,7 @@ use crate::datastore::{DataStore, Provenance};
 use crate::files::Db;
 use crate::lower::{file_statements, first_syntax_error};
 use crate::python::PythonSlot;
+use crate::reuse::record::Read;
 
 pub(crate) use include::exists;
 pub use include::{normalize, which};
@@ -194,6 +195,13 @@ impl<'db> Interpreter<'db> {
         // BitBake refuses a file with a syntax error before running any of
         // its statements.
         if let Some(problem) = first_syntax_error(self.db, file) {
+            // A parse that met a syntax error is never reused.
+            crate::reuse::record::note(|| Read::Statements {
+                path: normalize(path),
+                spelled: path.to_string_lossy().into(),
+                clean: false,
+                statements: Arc::from([]),
+            });
             self.diagnostics.push(Diagnostic {
                 line_in_statement: None,
                 file: path.to_path_buf(),
@@ -206,11 +214,18 @@ impl<'db> Interpreter<'db> {
         }
         let statements = file_statements(self.db, file);
         let file_name: Arc<str> = path.to_string_lossy().into();
+        let read = crate::reuse::record::note_statements(|| Read::Statements {
+            path: normalize(path),
+            spelled: file_name.clone(),
+            clean: true,
+            statements: statements.clone(),
+        });
         for (index, statement) in statements.iter().enumerate() {
             let index = index as u32;
             let site = Site { path, file_name: &file_name, statement: index };
             self.eval_statement(statement, &site)?;
         }
+        crate::reuse::record::note_file_end(read, self.state.datastore.local_keys_len());
         Ok(())
     }
 

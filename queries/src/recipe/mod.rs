@@ -14,6 +14,7 @@ use crate::datastore::{ExpansionError, Provenance};
 use crate::eval::{normalize, which, ClassType, Diagnostic, Fatal, Interpreter, ParseState};
 use crate::files::{path_exists, Db};
 use crate::recipes::recipe_set;
+use crate::reuse::{parse_reusing, RecipeSource};
 
 mod finalize;
 mod info;
@@ -71,12 +72,29 @@ pub(crate) fn parse_with(
     config: &Config,
     mc: &str,
 ) -> ParsedRecipe {
-    let path = path.to_path_buf();
     let set = recipe_set(db, invocation);
     let entry = set.recipes.iter().find(|entry| entry.path == path);
-    let appends = entry.map(|entry| entry.appends.clone()).unwrap_or_default();
-    let layer = entry.and_then(|entry| entry.layer.clone());
+    let source = RecipeSource {
+        appends: entry.map(|entry| entry.appends.clone()).unwrap_or_default(),
+        layer: entry.and_then(|entry| entry.layer.clone()),
+        // BitBake's file collector sets this on the default configuration only.
+        prioritized: if mc.is_empty() { set.prioritized_patterns.clone() } else { String::new() },
+    };
+    parse_reusing(db, invocation, path, config, mc, source, |source| {
+        parse_fully(db, invocation, path, config, mc, source)
+    })
+}
 
+/// Parses the recipe at `path`, its appends and its variants.
+fn parse_fully(
+    db: &dyn Db,
+    invocation: Invocation,
+    path: &Path,
+    config: &Config,
+    mc: &str,
+    source: &RecipeSource,
+) -> ParsedRecipe {
+    let path = path.to_path_buf();
     // The recipe starts from a copy of the configuration, as BitBake's
     // createCopy: the overrides are computed anew.
     let mut state = config.state.clone();
@@ -88,14 +106,13 @@ pub(crate) fn parse_with(
     interpreter.config_handlers = config.state.handlers.clone();
     let mut parsed = ParsedRecipe {
         variants: Vec::new(),
-        layer: layer.clone(),
-        appends,
+        layer: source.layer.clone(),
+        appends: source.appends.clone(),
         diagnostics: Vec::new(),
         failed: false,
     };
-    // BitBake's file collector sets this on the default configuration only.
     if mc.is_empty() {
-        interpreter.set_internal("BBFILES_PRIORITIZED", &set.prioritized_patterns, &path);
+        interpreter.set_internal("BBFILES_PRIORITIZED", &source.prioritized, &path);
     }
     let result = read_recipe(
         db,
@@ -103,7 +120,7 @@ pub(crate) fn parse_with(
         &mut interpreter,
         &path,
         &parsed.appends,
-        layer.as_deref(),
+        source.layer.as_deref(),
     )
     .and_then(|()| {
         multi_finalize(db, &mut interpreter, config, invocation, &path, &mut parsed.variants)
@@ -172,7 +189,9 @@ fn multi_finalize<'db>(
     // each copy computes its overrides anew.
     let mut base = interpreter.state.clone();
     interpreter.state.datastore.forget_overrides();
+    crate::reuse::record::mark();
     let main_skipped = finalize_variant(interpreter, path)?;
+    crate::reuse::record::mark();
     let mut main = interpreter.state.clone();
     let python = interpreter.python.evaluator(&main);
     let extended = main.datastore.get_var_with("BBCLASSEXTEND", true, &mut *python);
@@ -224,6 +243,7 @@ fn multi_finalize<'db>(
         }
         interpreter.state.deferred_inherits.push((class.to_owned(), path.to_path_buf(), 0));
         let skipped = finalize_variant(interpreter, path)?;
+        crate::reuse::record::mark();
         let state = interpreter.state.clone();
         let python = interpreter.python.evaluator(&state);
         let info = RecipeInfo::read(&state, python, skipped.as_deref(), path);

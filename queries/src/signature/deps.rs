@@ -31,8 +31,10 @@ pub(crate) struct DepContext<'a> {
     /// are read from.
     pub code_datastore: &'a DataStore,
     pub python: &'a mut dyn PythonEvaluator,
-    /// Every name of the datastore (not starting with `__`).
-    pub keys: &'a BTreeSet<String>,
+    /// Whether a name is a key of the datastore (not starting with `__`),
+    /// asked name by name, so that no signature depends on names it never
+    /// mentions.
+    pub keys: &'a dyn Fn(&str) -> bool,
     /// Exported variables, which every shell function depends on.
     pub shell_deps: &'a BTreeSet<String>,
     /// BB_SIGNATURE_EXCLUDE_FLAGS, or `None` when unset (then no flag is a
@@ -147,7 +149,7 @@ impl DepContext<'_> {
                 let parsed = self.code_deps(&body, key, &filename, lineno);
                 let parsed = parsed.as_ref().as_ref().map_err(|error| format!("{key}: {error}"))?;
                 deps.extend(parsed.references.iter().cloned());
-                deps.extend(parsed.execs.iter().filter(|e| self.keys.contains(*e)).cloned());
+                deps.extend(parsed.execs.iter().filter(|e| (self.keys)(e)).cloned());
                 value = Some(self.with_contains(Some(&body), &parsed.contains, &exclusions));
             } else {
                 let code = self.code_datastore;
@@ -160,9 +162,7 @@ impl DepContext<'_> {
                 deps.extend(self.shell_deps.iter().cloned());
                 deps.extend(expanded.references.iter().cloned());
                 deps.extend(inline.references.iter().cloned());
-                deps.extend(
-                    execs.iter().chain(&inline.execs).filter(|e| self.keys.contains(*e)).cloned(),
-                );
+                deps.extend(execs.iter().chain(&inline.execs).filter(|e| (self.keys)(e)).cloned());
                 value = Some(self.with_contains(
                     with_refs.raw.as_deref(),
                     &inline.contains,
@@ -190,7 +190,7 @@ impl DepContext<'_> {
             let inline = self.inline_python(&expanded.python, key);
             deps.extend(expanded.references.iter().cloned());
             deps.extend(inline.references.iter().cloned());
-            deps.extend(inline.execs.iter().filter(|e| self.keys.contains(*e)).cloned());
+            deps.extend(inline.execs.iter().filter(|e| (self.keys)(e)).cloned());
             let contained =
                 self.with_contains(with_refs.raw.as_deref(), &inline.contains, &exclusions);
             value = Some(self.with_removes(contained, &mut deps, &with_refs.removed, &exclusions));
@@ -222,9 +222,7 @@ impl DepContext<'_> {
         let kept = |name: &&String| !excluded.contains(&name.as_str());
         let mut deps: BTreeSet<String> =
             function.deps.references.iter().filter(kept).cloned().collect();
-        deps.extend(
-            function.deps.execs.iter().filter(kept).filter(|e| self.keys.contains(*e)).cloned(),
-        );
+        deps.extend(function.deps.execs.iter().filter(kept).filter(|e| (self.keys)(e)).cloned());
         for name in self.ignored {
             deps.remove(name);
         }
@@ -248,7 +246,7 @@ impl DepContext<'_> {
             let inline = self.inline_python(&expanded.python, flagged);
             deps.extend(expanded.references.iter().cloned());
             deps.extend(inline.references.iter().cloned());
-            deps.extend(inline.execs.iter().filter(|e| self.keys.contains(*e)).cloned());
+            deps.extend(inline.execs.iter().filter(|e| (self.keys)(e)).cloned());
         }
         for name in self.ignored {
             deps.remove(name);

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sha2::{Digest, Sha256};
 
 use crate::config::Invocation;
+use crate::datastore::access;
 use crate::datastore::{Provenance, PythonEvaluator};
 use crate::eval::ParseState;
 use crate::files::Db;
@@ -24,6 +25,7 @@ use crate::multiconfig::Multiconfig;
 use crate::plan::cache::{mc_parse, virtual_fn};
 use crate::python::{evaluator_for, module_functions};
 use crate::recipe::{to_boolean, RecipeId};
+use crate::reuse::{remember_signatures, remembered_signatures};
 use deps::DepContext;
 
 /// One task's signature data.
@@ -63,17 +65,25 @@ pub fn recipe_signatures<'db>(
     if parsed.failed {
         return Vec::new();
     }
-    parsed
+    let (path, mc_name) = (recipe.path(db), mc.name(db));
+    if let Some(signed) = remembered_signatures(db, invocation, path, mc_name, parsed) {
+        return signed;
+    }
+    let recording = access::record();
+    let signed: Vec<VariantSignatures> = parsed
         .variants
         .iter()
         .filter(|variant| variant.skipped.is_none())
         .map(|variant| {
-            let fn_name = virtual_fn(recipe.path(db), &variant.name, mc.name(db));
+            let fn_name = virtual_fn(path, &variant.name, mc_name);
             let mut python = evaluator_for(&variant.state);
             let tasks = signatures(&variant.state, &mut *python, &shell_execs);
             VariantSignatures { fn_name, tasks }
         })
-        .collect()
+        .collect();
+    let accesses = recording.finish();
+    remember_signatures(db, invocation, path, mc_name, parsed, accesses, &signed);
+    signed
 }
 
 /// The signatures of a finalised datastore's tasks.
@@ -91,13 +101,11 @@ pub fn signatures(
         .map(str::to_owned)
         .collect();
     let modules = module_functions()?;
-    let mut keys: BTreeSet<String> = datastore
-        .keys_with(&mut *python)
-        .map_err(|error| error.to_string())?
-        .into_iter()
-        .filter(|key| !key.starts_with("__"))
-        .collect();
-    keys.extend(modules.keys().cloned());
+    let overrides = datastore.overrides_with(&mut *python).map_err(|error| error.to_string())?;
+    let keys = |name: &str| {
+        !name.starts_with("__")
+            && (modules.contains_key(name) || datastore.is_key(name, &overrides))
+    };
     let exported = |name: &str, flag: &str| {
         datastore
             .get_var_flag(name, flag, false)

@@ -1,0 +1,273 @@
+//! Which names a computation touched: an optional, per-thread log that the
+//! datastore's collections write to on every read or change of a name.
+//!
+//! A parse records its accesses so that a later edit that only sets names
+//! the parse never touched can be applied to its result instead of parsing
+//! again (see `crate::reuse`). Names are kept as 64-bit hashes: a collision
+//! only makes a name look touched, which costs a parse, never a wrong value.
+//! Listing every name (Python's `d.keys()`) touches every name; listing the
+//! names changed since a copy (`localkeys()`) is counted, since what it
+//! lists depends on when it runs.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::ops::Deref;
+
+use rustc_hash::FxHasher;
+
+type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// The names a computation touched.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccessLog {
+    names: HashSet<u64, FxBuild>,
+    /// Whether every name was listed, so that a name that appears or
+    /// disappears could matter.
+    pub listed_all: bool,
+    /// Whether the exported names were listed.
+    pub listed_exports: bool,
+    /// How many times the names changed since a copy were listed.
+    pub local_listings: u32,
+}
+
+impl AccessLog {
+    /// Whether `name` was read or changed (or looks so, by its hash).
+    pub fn touched(&self, name: &str) -> bool {
+        self.names.contains(&name_hash(name))
+    }
+
+    /// Whether a change to `name` could change what was computed: it was
+    /// touched, or names were listed and `name` appeared or disappeared,
+    /// or exported names were listed and it was exported or unexported.
+    pub fn conflicts(&self, name: &str, appeared: bool, export_changed: bool) -> bool {
+        self.touched(name)
+            || (appeared && self.listed_all)
+            || (export_changed && (self.listed_exports || self.listed_all))
+    }
+}
+
+thread_local! {
+    static ACTIVE: Cell<bool> = const { Cell::new(false) };
+    static LOG: RefCell<AccessLog> = RefCell::new(AccessLog::default());
+}
+
+fn name_hash(name: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    name.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Records on this thread until the returned guard is finished or
+/// dropped. Recordings do not nest: an inner one sees only its own
+/// accesses, and the outer one resumes with what it had.
+pub fn record() -> Recording {
+    let saved = LOG.with(|log| std::mem::take(&mut *log.borrow_mut()));
+    let was_active = ACTIVE.with(|active| active.replace(true));
+    Recording { saved: Some((saved, was_active)) }
+}
+
+/// An access recording in progress on this thread.
+pub struct Recording {
+    saved: Option<(AccessLog, bool)>,
+}
+
+impl Recording {
+    /// Stops recording and returns what was touched.
+    pub fn finish(mut self) -> AccessLog {
+        self.restore()
+    }
+
+    fn restore(&mut self) -> AccessLog {
+        let Some((saved, was_active)) = self.saved.take() else { return AccessLog::default() };
+        ACTIVE.with(|active| active.set(was_active));
+        LOG.with(|log| std::mem::replace(&mut *log.borrow_mut(), saved))
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        self.restore();
+    }
+}
+
+/// How many local-key listings the current recording saw so far.
+pub(crate) fn local_listings() -> u32 {
+    LOG.with(|log| log.try_borrow().map_or(0, |log| log.local_listings))
+}
+
+/// Notes that `name` was read or changed.
+pub(crate) fn note(name: &str) {
+    if ACTIVE.with(Cell::get) {
+        let hash = name_hash(name);
+        LOG.with(|log| {
+            if let Ok(mut log) = log.try_borrow_mut() {
+                log.names.insert(hash);
+            }
+        });
+    }
+}
+
+/// Notes that every name was listed.
+pub(crate) fn note_all_listed() {
+    if ACTIVE.with(Cell::get) {
+        LOG.with(|log| {
+            if let Ok(mut log) = log.try_borrow_mut() {
+                log.listed_all = true;
+            }
+        });
+    }
+}
+
+/// Notes that the exported names were listed.
+pub(crate) fn note_exports_listed() {
+    if ACTIVE.with(Cell::get) {
+        LOG.with(|log| {
+            if let Ok(mut log) = log.try_borrow_mut() {
+                log.listed_exports = true;
+            }
+        });
+    }
+}
+
+/// Notes that the names changed since a copy were listed.
+pub(crate) fn note_local_listing() {
+    if ACTIVE.with(Cell::get) {
+        LOG.with(|log| {
+            if let Ok(mut log) = log.try_borrow_mut() {
+                log.local_listings += 1;
+            }
+        });
+    }
+}
+
+/// A map by name whose lookups and changes note the name. Iterating does
+/// not: callers that list names note that themselves.
+#[derive(Clone, Debug)]
+pub(super) struct NotedMap<V>(imbl::HashMap<String, V>);
+
+impl<V> Default for NotedMap<V> {
+    fn default() -> Self {
+        NotedMap(imbl::HashMap::new())
+    }
+}
+
+impl<V: PartialEq + Clone> PartialEq for NotedMap<V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ptr_eq(&other.0) || self.0 == other.0
+    }
+}
+
+impl<V: Eq + Clone> Eq for NotedMap<V> {}
+
+impl<V> Deref for NotedMap<V> {
+    type Target = imbl::HashMap<String, V>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<V: Clone> NotedMap<V> {
+    pub(super) fn get(&self, name: &str) -> Option<&V> {
+        note(name);
+        self.0.get(name)
+    }
+
+    pub(super) fn get_mut(&mut self, name: &str) -> Option<&mut V> {
+        note(name);
+        self.0.get_mut(name)
+    }
+
+    pub(super) fn contains_key(&self, name: &str) -> bool {
+        note(name);
+        self.0.contains_key(name)
+    }
+
+    pub(super) fn entry(
+        &mut self,
+        name: String,
+    ) -> imbl::hashmap::Entry<
+        '_,
+        String,
+        V,
+        std::hash::RandomState,
+        imbl::shared_ptr::DefaultSharedPtr,
+    > {
+        note(&name);
+        self.0.entry(name)
+    }
+
+    pub(super) fn insert(&mut self, name: String, value: V) -> Option<V> {
+        note(&name);
+        self.0.insert(name, value)
+    }
+
+    pub(super) fn remove(&mut self, name: &str) -> Option<V> {
+        note(name);
+        self.0.remove(name)
+    }
+
+    /// The entry of `name` without noting it, for comparing datastores.
+    pub(super) fn peek(&self, name: &str) -> Option<&V> {
+        self.0.get(name)
+    }
+
+    /// Sets or removes the entry of `name` without noting it.
+    pub(super) fn put(&mut self, name: &str, value: Option<V>) {
+        match value {
+            Some(value) => self.0.insert(name.to_owned(), value),
+            None => self.0.remove(name),
+        };
+    }
+}
+
+/// A set of names whose lookups and insertions note the name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct NotedSet(imbl::OrdSet<String>);
+
+impl Deref for NotedSet {
+    type Target = imbl::OrdSet<String>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl FromIterator<String> for NotedSet {
+    fn from_iter<I: IntoIterator<Item = String>>(names: I) -> Self {
+        NotedSet(names.into_iter().collect())
+    }
+}
+
+impl NotedSet {
+    pub(super) fn contains(&self, name: &str) -> bool {
+        note(name);
+        self.0.contains(name)
+    }
+
+    pub(super) fn insert(&mut self, name: String) {
+        note(&name);
+        self.0.insert(name);
+    }
+
+    pub(super) fn extend(&mut self, names: impl IntoIterator<Item = String>) {
+        for name in names {
+            self.insert(name);
+        }
+    }
+
+    /// Whether `name` is in the set, without noting it.
+    pub(super) fn peek(&self, name: &str) -> bool {
+        self.0.contains(name)
+    }
+
+    /// Adds or removes `name` without noting it.
+    pub(super) fn put(&mut self, name: &str, present: bool) {
+        if present {
+            self.0.insert(name.to_owned());
+        } else {
+            self.0.remove(name);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The per-thread log of what a parse read: file statements, file and
+//! path lookups, and where each file's statements ended. Read back by
+//! `super::reuse_parse` to tell whether a later revision differs only in
+//! ways it can apply without parsing.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::files::{DirEntry, PathKind};
+use crate::lower::Stmt;
+
+/// One read a parse made through the database.
+#[derive(Clone, Debug)]
+pub(crate) enum Read {
+    /// A file's statements: its normal path, its spelling in provenance,
+    /// and whether it was free of syntax errors.
+    Statements {
+        path: PathBuf,
+        spelled: Arc<str>,
+        clean: bool,
+        statements: Arc<[Stmt]>,
+    },
+    FileExists {
+        path: PathBuf,
+        exists: bool,
+    },
+    PathKind {
+        path: PathBuf,
+        kind: PathKind,
+    },
+    Directory {
+        path: PathBuf,
+        entries: Option<Vec<DirEntry>>,
+    },
+}
+
+/// The end of a file's statements: the read that gave them, how many local
+/// keys the datastore had then, and how many local-key listings had been
+/// made.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FileEnd {
+    pub(crate) read: usize,
+    pub(crate) local_len: usize,
+    pub(crate) listings: u32,
+}
+
+/// Everything one recording logged.
+#[derive(Debug, Default)]
+pub(crate) struct ReadLog {
+    pub(crate) reads: Vec<Read>,
+    /// The paths already looked up, so that each lookup is logged once.
+    looked_up: HashSet<(u8, PathBuf)>,
+    pub(crate) file_ends: Vec<FileEnd>,
+    /// `file_ends.len()` at each [`mark`].
+    pub(crate) marks: Vec<usize>,
+}
+
+thread_local! {
+    static ACTIVE: Cell<bool> = const { Cell::new(false) };
+    static LOG: RefCell<ReadLog> = RefCell::new(ReadLog::default());
+}
+
+/// Logs this thread's reads until the guard is finished or dropped; an
+/// outer recording resumes afterwards with what it had.
+pub(crate) fn record() -> ReadRecording {
+    let saved = LOG.with(|log| std::mem::take(&mut *log.borrow_mut()));
+    let was_active = ACTIVE.with(|active| active.replace(true));
+    ReadRecording { saved: Some((saved, was_active)) }
+}
+
+pub(crate) struct ReadRecording {
+    saved: Option<(ReadLog, bool)>,
+}
+
+impl ReadRecording {
+    pub(crate) fn finish(mut self) -> ReadLog {
+        self.restore()
+    }
+
+    fn restore(&mut self) -> ReadLog {
+        let Some((saved, was_active)) = self.saved.take() else { return ReadLog::default() };
+        ACTIVE.with(|active| active.set(was_active));
+        LOG.with(|log| std::mem::replace(&mut *log.borrow_mut(), saved))
+    }
+}
+
+impl Drop for ReadRecording {
+    fn drop(&mut self) {
+        self.restore();
+    }
+}
+
+fn with_log<T>(f: impl FnOnce(&mut ReadLog) -> T) -> Option<T> {
+    if !ACTIVE.with(Cell::get) {
+        return None;
+    }
+    LOG.with(|log| log.try_borrow_mut().ok().map(|mut log| f(&mut log)))
+}
+
+/// Logs a lookup of a path (not a file's statements), once per path and
+/// kind of lookup; `read` is made only while recording.
+pub(crate) fn note(read: impl FnOnce() -> Read) {
+    with_log(|log| {
+        let read = read();
+        let key = match &read {
+            Read::Statements { .. } => None,
+            Read::FileExists { path, .. } => Some((0, path)),
+            Read::PathKind { path, .. } => Some((1, path)),
+            Read::Directory { path, .. } => Some((2, path)),
+        };
+        if let Some((kind, path)) = key {
+            if !log.looked_up.insert((kind, path.clone())) {
+                return;
+            }
+        }
+        log.reads.push(read);
+    });
+}
+
+/// Logs a file's statements, and returns the read's number.
+pub(crate) fn note_statements(read: impl FnOnce() -> Read) -> Option<usize> {
+    with_log(|log| {
+        log.reads.push(read());
+        log.reads.len() - 1
+    })
+}
+
+/// Logs the end of the statements of read `read`.
+pub(crate) fn note_file_end(read: Option<usize>, local_len: usize) {
+    let Some(read) = read else { return };
+    let listings = crate::datastore::access::local_listings();
+    with_log(|log| log.file_ends.push(FileEnd { read, local_len, listings }));
+}
+
+/// Marks a point between datastores: where the variants of a recipe part.
+pub(crate) fn mark() {
+    with_log(|log| log.marks.push(log.file_ends.len()));
+}
