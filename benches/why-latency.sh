@@ -114,6 +114,9 @@ for kind in ["recipe", "class", "include", "configuration"]:
     if times:
         print("| %s | %s |" % (kind, summary(times)))
 print("| all | %s |" % summary([float(t) for _, t, _ in rows]))
+print("\nThe slowest answers:")
+for kind, seconds, path in sorted(rows, key=lambda row: -float(row[1]))[:5]:
+    print("- %.3f s after editing %s (%s)" % (float(seconds), path, kind))
 if sys.argv[3]:
     print("\n`bitbake -S printdiff` for the same question after a recipe edit, its server warm: %.1f s" % float(sys.argv[3]))
 EOF

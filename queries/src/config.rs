@@ -79,6 +79,11 @@ pub fn config(db: &dyn Db, invocation: Invocation) -> Config {
 /// The configuration as BitBake reads it for the multiconfig `mc` (`""`
 /// for the default): only `BB_CURRENT_MC` differs, which metadata reads.
 pub(crate) fn read_config(db: &dyn Db, invocation: Invocation, mc: &str) -> Config {
+    crate::reuse::config_reusing(db, invocation, mc, || read_config_fully(db, invocation, mc))
+}
+
+/// Reads the configuration, every file of it.
+fn read_config_fully(db: &dyn Db, invocation: Invocation, mc: &str) -> Config {
     let cwd = invocation.cwd(db).clone();
     let mut interpreter = Interpreter::new(db, ParseState::default(), cwd.clone());
     interpreter.class_type = ClassType::Global;
@@ -113,6 +118,7 @@ fn read_configuration(
         // BitBake reads the layers into a copy, so that only the names they
         // change have `${LAYERDIR}` replaced.
         interpreter.state.datastore = interpreter.state.datastore.create_copy();
+        crate::reuse::record::mark_copy();
         read_layers(interpreter, db, cwd, &layers_conf)?;
     }
 

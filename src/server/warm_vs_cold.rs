@@ -92,6 +92,9 @@ const LINES: &[&str] = &[
     "include classes/extra.inc\n",
     "inherit local\n",
     "PR = \"r1\"\n",
+    // Names nothing reads, which parses take in without parsing again.
+    "UNREAD_BY_ANY = \"1\"\n",
+    "UNREAD_BY_ANY ?= \"2\"\n",
 ];
 
 /// Whether a line keeps the layer buildable in this file: classes that

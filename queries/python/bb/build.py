@@ -364,7 +364,12 @@ def tasksbetween(task_start, task_end, d):
     """Tasks on dependency chains leading from ``task_start`` to ``task_end``,
     in the order they are first met (depth first over the datastore's keys)."""
     found = []
-    tasks = [k for k in d.keys() if d.getVarFlag(k, "task")]
+    holders = getattr(d, "_rbake_names_with_flag", None)
+    if holders is not None:
+        # The same list, without reading every name (see crate::reuse).
+        tasks = holders("task")
+    else:
+        tasks = [k for k in d.keys() if d.getVarFlag(k, "task")]
 
     def walk(task, chain):
         if task in chain:

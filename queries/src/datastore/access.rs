@@ -22,9 +22,11 @@ type FxBuild = BuildHasherDefault<FxHasher>;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AccessLog {
     names: HashSet<u64, FxBuild>,
-    /// Whether every name was listed, so that a name that appears or
-    /// disappears could matter.
-    pub listed_all: bool,
+    /// How many times every name was listed, so that a name that appears
+    /// or disappears could matter.
+    pub all_listings: u32,
+    /// The flags whose holders were listed (`d.keys()` filtered by a flag).
+    pub flag_listings: std::collections::BTreeSet<String>,
     /// Whether the exported names were listed.
     pub listed_exports: bool,
     /// How many times the names changed since a copy were listed.
@@ -39,11 +41,20 @@ impl AccessLog {
 
     /// Whether a change to `name` could change what was computed: it was
     /// touched, or names were listed and `name` appeared or disappeared,
-    /// or exported names were listed and it was exported or unexported.
-    pub fn conflicts(&self, name: &str, appeared: bool, export_changed: bool) -> bool {
+    /// or exported names were listed and it was exported or unexported, or
+    /// the holders of a flag it holds (`flags`) were listed.
+    pub fn conflicts(
+        &self,
+        name: &str,
+        appeared: bool,
+        export_changed: bool,
+        flags: &[String],
+    ) -> bool {
+        let listed = self.all_listings > 0;
         self.touched(name)
-            || (appeared && self.listed_all)
-            || (export_changed && (self.listed_exports || self.listed_all))
+            || (appeared && listed)
+            || (export_changed && (self.listed_exports || listed))
+            || flags.iter().any(|flag| self.flag_listings.contains(flag))
     }
 }
 
@@ -113,10 +124,26 @@ pub(crate) fn note_all_listed() {
     if ACTIVE.with(Cell::get) {
         LOG.with(|log| {
             if let Ok(mut log) = log.try_borrow_mut() {
-                log.listed_all = true;
+                log.all_listings += 1;
             }
         });
     }
+}
+
+/// Notes that the names holding `flag` were listed.
+pub(crate) fn note_flag_listed(flag: &str) {
+    if ACTIVE.with(Cell::get) {
+        LOG.with(|log| {
+            if let Ok(mut log) = log.try_borrow_mut() {
+                log.flag_listings.insert(flag.to_owned());
+            }
+        });
+    }
+}
+
+/// How many times the current recording saw every name listed so far.
+pub(crate) fn all_listings() -> u32 {
+    LOG.with(|log| log.try_borrow().map_or(0, |log| log.all_listings))
 }
 
 /// Notes that the exported names were listed.

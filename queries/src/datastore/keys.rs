@@ -60,6 +60,37 @@ impl DataStore {
         Ok(keys.into_iter().collect())
     }
 
+    /// The names [`DataStore::keys_with`] lists that hold `flag` (or its
+    /// weak default), unexpanded: a listing that only a change to who holds
+    /// `flag` can change.
+    pub fn names_with_flag(
+        &self,
+        flag: &str,
+        py: &mut dyn PythonEvaluator,
+    ) -> Result<Vec<String>, ExpansionError> {
+        super::access::note_flag_listed(flag);
+        let mut names = self.keys_unnoted(py)?;
+        names.retain(|name| self.holds_flag(name, flag));
+        Ok(names)
+    }
+
+    /// Whether `name` holds `flag` or its weak default, without noting it.
+    pub fn holds_flag(&self, name: &str, flag: &str) -> bool {
+        self.vars.peek(name).is_some_and(|var| {
+            var.flags.contains_key(flag)
+                || var.flags.contains_key(&format!("_defaultval_flag_{flag}"))
+        })
+    }
+
+    /// The flags `name` holds, without noting it.
+    pub fn flag_names(&self, name: &str) -> Vec<String> {
+        let flags = self.vars.peek(name).map(|var| var.flags.iter().map(|(flag, _)| flag.clone()));
+        let flags = flags.into_iter().flatten();
+        flags
+            .map(|flag| flag.strip_prefix("_defaultval_flag_").map_or(flag.clone(), str::to_owned))
+            .collect()
+    }
+
     /// Whether [`DataStore::keys_with`] would list `name`, given the
     /// active overrides, without listing every name.
     pub fn is_key(&self, name: &str, overrides: &Overrides) -> bool {

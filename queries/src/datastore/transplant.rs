@@ -88,9 +88,12 @@ impl DataStore {
         new_base: &DataStore,
         changed: impl IntoIterator<Item = &'a String>,
     ) {
-        let own = self.local_keys.skip(old_base.local_keys.len());
+        // Pushing the few own keys keeps the base's nodes shared; joining
+        // two vectors would rebalance, copying many of them.
         let mut keys = new_base.local_keys.clone();
-        keys.append(own);
+        for name in self.local_keys.iter().skip(old_base.local_keys.len()) {
+            keys.push_back(name.clone());
+        }
         self.local_keys = keys;
         for name in changed {
             if new_base.local_set.contains(name) {
@@ -99,6 +102,12 @@ impl DataStore {
                 self.local_set.remove(name);
             }
         }
+    }
+
+    /// Whether at least two names have something stored under them, so
+    /// that the datastore lists a name whatever one name does.
+    pub fn has_two_entries(&self) -> bool {
+        self.vars.len() >= 2
     }
 
     /// Whether anything is stored under `name`, without noting it.
@@ -118,6 +127,11 @@ impl DataStore {
             && self.filters_bypassed.ptr_eq(&other.filters_bypassed)
             && self.local_keys.ptr_eq(&other.local_keys)
             && self.local_set.ptr_eq(&other.local_set)
+    }
+
+    /// Whether both datastores list the same local keys in the same order.
+    pub fn same_local_keys(&self, other: &DataStore) -> bool {
+        self.local_keys.ptr_eq(&other.local_keys) || self.local_keys == other.local_keys
     }
 
     /// How many local keys there are.

@@ -106,8 +106,9 @@ pub struct ParseState {
     pub tasks: Vec<String>,
     /// Event handlers (`__BBHANDLERS`).
     pub handlers: Vec<String>,
-    pub anonymous_functions: Vec<AnonymousFunction>,
-    pub function_sites: Vec<FunctionSite>,
+    /// Persistent, so that copying a parse state is cheap.
+    pub anonymous_functions: imbl::Vector<AnonymousFunction>,
+    pub function_sites: imbl::Vector<FunctionSite>,
     /// Every file read or looked for, in order (`__depends`).
     pub depends: Vec<PathBuf>,
     /// `addpylib` entries: the expanded directory and the namespace.

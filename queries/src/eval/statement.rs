@@ -78,7 +78,7 @@ impl Interpreter<'_> {
                         file: site.path.to_path_buf(),
                         statement: site.statement,
                     };
-                    self.state.anonymous_functions.push(anonymous);
+                    self.state.anonymous_functions.push_back(anonymous);
                 }
                 Some(name) => {
                     let flags: Vec<&str> =
@@ -141,7 +141,7 @@ impl Interpreter<'_> {
             statement: site.statement,
             python_def,
         };
-        self.state.function_sites.push(site);
+        self.state.function_sites.push_back(site);
         Ok(())
     }
 }

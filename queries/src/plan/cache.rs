@@ -114,7 +114,7 @@ pub fn recipe_entries<'db>(
             path: path.clone(),
             variant: variant.name.clone(),
             priority,
-            info: Arc::new(variant.info.clone()),
+            info: variant.info.clone(),
         })
         .collect();
     RecipeEntries { entries, failure: None }

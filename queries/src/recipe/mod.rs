@@ -8,6 +8,7 @@
 //! warning, and its values are what they are without them.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::{config, Config, Invocation};
 use crate::datastore::{ExpansionError, Provenance};
@@ -38,8 +39,9 @@ pub struct Variant {
     pub state: ParseState,
     /// The reason a `SkipRecipe` raised during finalisation gave.
     pub skipped: Option<String>,
-    /// What the planner reads from this datastore.
-    pub info: RecipeInfo,
+    /// What the planner reads from this datastore (shared, so that copying
+    /// a parse is cheap).
+    pub info: Arc<RecipeInfo>,
 }
 
 /// A parsed recipe: its variants, in BitBake's order, and what went wrong.
@@ -136,7 +138,12 @@ fn parse_fully(
             // A skipped datastore has no signatures, so reading cannot fail.
             let info = RecipeInfo::read(&state, python, Some("True"), &path).unwrap_or_default();
             let skipped = Some("True".to_owned());
-            parsed.variants.push(Variant { name: String::new(), state, skipped, info });
+            parsed.variants.push(Variant {
+                name: String::new(),
+                state,
+                skipped,
+                info: Arc::new(info),
+            });
         } else {
             parsed.failed = true;
         }
@@ -212,6 +219,7 @@ fn multi_finalize<'db>(
     let python = interpreter.python.evaluator(&main);
     let info = RecipeInfo::read(&main, python, main_skipped.as_deref(), path);
     let info = recipe_info_or_fail(interpreter, path, info)?;
+    let info = Arc::new(info);
     variants.push(Variant { name: String::new(), state: main, skipped: main_skipped, info });
     // BitBake keys the variants by name, so a repeated name counts once.
     let mut extensions: Vec<&str> = Vec::new();
@@ -248,7 +256,7 @@ fn multi_finalize<'db>(
         let python = interpreter.python.evaluator(&state);
         let info = RecipeInfo::read(&state, python, skipped.as_deref(), path);
         let info = recipe_info_or_fail(interpreter, path, info)?;
-        variants.push(Variant { name: extension.to_owned(), state, skipped, info });
+        variants.push(Variant { name: extension.to_owned(), state, skipped, info: Arc::new(info) });
     }
     Ok(())
 }

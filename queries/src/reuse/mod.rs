@@ -27,12 +27,16 @@
 //! a remembered parse hold for a result brought up to date from it unless
 //! a changed name was one the signatures read.
 
+mod config;
 pub(crate) mod record;
 mod signatures;
+mod update;
+
+pub(crate) use config::config_reusing;
 
 pub(crate) use signatures::{remember_signatures, remembered_signatures};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -41,10 +45,9 @@ use dashmap::DashMap;
 
 use crate::config::{Config, Invocation};
 use crate::datastore::access::{self, AccessLog};
-use crate::datastore::{AssignOp, NoPython, Provenance};
+use crate::datastore::DataStore;
 use crate::eval::ParseState;
-use crate::files::{directory, file_exists, path_kind, source_file, Db};
-use crate::lower::{file_statements, first_syntax_error, Stmt};
+use crate::files::Db;
 use crate::recipe::ParsedRecipe;
 use record::{Read, ReadLog};
 
@@ -57,6 +60,8 @@ const KEPT_PARSES: usize = 2;
 #[derive(Default)]
 pub struct ParseMemory {
     recipes: DashMap<RecipeKey, Vec<Arc<Remembered>>>,
+    /// The last full reads of each configuration.
+    configs_read: DashMap<(Invocation, String), Vec<Arc<config::RememberedConfig>>>,
     /// Recent configurations, so that remembered parses share one copy.
     configs: Mutex<Vec<Arc<Config>>>,
     /// Recent differences between two configurations: the changed names,
@@ -65,30 +70,61 @@ pub struct ParseMemory {
     parsed: AtomicUsize,
     reused: AtomicUsize,
     signatures_reused: AtomicUsize,
+    configs_reused: AtomicUsize,
     /// Whether each decision is written to standard error.
     logging: AtomicBool,
 }
 
 type ConfigDelta = (Arc<Config>, Arc<Config>, Option<Arc<Changes>>);
 
-/// The names that differ between two datastores, and those of them that
-/// appeared or disappeared.
+/// The names that differ between two datastores; those of them that
+/// appeared or disappeared, or were exported or unexported; and the flags
+/// each holds in either.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Changes {
     pub(crate) names: BTreeSet<String>,
     pub(crate) appeared: BTreeSet<String>,
     pub(crate) export_changed: BTreeSet<String>,
+    pub(crate) flags: BTreeMap<String, Vec<String>>,
+    /// Whether the two datastores list the same local keys.
+    pub(crate) same_local_keys: bool,
 }
 
 impl Changes {
-    /// A changed name that could change what `accesses` computed.
-    pub(crate) fn seen_by(&self, accesses: &AccessLog) -> Option<&str> {
+    /// The changes from `old` to `new`.
+    fn between(old: &DataStore, new: &DataStore) -> Changes {
+        let [names, appeared, export_changed] = old.changed_names(new);
+        let flags = names
+            .iter()
+            .map(|name| {
+                let mut flags = old.flag_names(name);
+                flags.extend(new.flag_names(name));
+                (name.clone(), flags)
+            })
+            .collect();
+        let same_local_keys = old.same_local_keys(new);
+        Changes { names, appeared, export_changed, flags, same_local_keys }
+    }
+
+    /// A changed name that could change what `accesses` computed, leaving
+    /// out whether the names in `reset` appeared (the caller judges that).
+    pub(crate) fn seen_by_apart(
+        &self,
+        accesses: &AccessLog,
+        reset: &BTreeSet<&str>,
+    ) -> Option<&str> {
         let seen = |name: &&String| {
-            let (appeared, exported) =
-                (self.appeared.contains(*name), self.export_changed.contains(*name));
-            name.contains("${") || accesses.conflicts(name, appeared, exported)
+            let appeared = self.appeared.contains(*name) && !reset.contains(name.as_str());
+            let exported = self.export_changed.contains(*name);
+            let flags = self.flags.get(*name).map_or(&[][..], Vec::as_slice);
+            name.contains("${") || accesses.conflicts(name, appeared, exported, flags)
         };
         self.names.iter().find(seen).map(String::as_str)
+    }
+
+    /// A changed name that could change what `accesses` computed.
+    pub(crate) fn seen_by(&self, accesses: &AccessLog) -> Option<&str> {
+        self.seen_by_apart(accesses, &BTreeSet::new())
     }
 }
 
@@ -108,6 +144,11 @@ impl ParseMemory {
     /// time, a line on standard error.
     pub fn log_decisions(&self, on: bool) {
         self.logging.store(on, Ordering::Relaxed);
+    }
+
+    /// How many times a configuration's read was reused.
+    pub fn config_reuses(&self) -> usize {
+        self.configs_reused.load(Ordering::Relaxed)
     }
 
     /// How many times a recipe's signatures were reused.
@@ -137,11 +178,8 @@ impl ParseMemory {
         }
         let comparable =
             !old.failed && !new.failed && same_apart_from_datastore(&old.state, &new.state);
-        let names = comparable.then(|| {
-            let [names, appeared, export_changed] =
-                old.state.datastore.changed_names(&new.state.datastore);
-            Arc::new(Changes { names, appeared, export_changed })
-        });
+        let names = comparable
+            .then(|| Arc::new(Changes::between(&old.state.datastore, &new.state.datastore)));
         deltas.insert(0, (old.clone(), new.clone(), names.clone()));
         deltas.truncate(2 * KEPT_CONFIGS);
         names
@@ -260,7 +298,7 @@ pub(crate) fn parse_reusing(
     let started = std::time::Instant::now();
     let remembered = memory.recipes.get(&key).map(|entry| entry.value().clone());
     for old in remembered.iter().flatten() {
-        match try_reuse(db, memory, old, config, cwd, &source) {
+        match update::try_reuse(db, memory, old, config, cwd, &source) {
             Ok(result) => {
                 memory.reused.fetch_add(1, Ordering::Relaxed);
                 if debug {
@@ -324,162 +362,6 @@ fn lineages(log: &ReadLog, variants: usize) -> Option<Vec<Vec<usize>>> {
                 lineages.push((0..*parted).chain(pair[0]..pair[1]).collect());
             }
             Some(lineages)
-        }
-        _ => None,
-    }
-}
-
-/// The remembered result brought up to date, or why it cannot be.
-fn try_reuse(
-    db: &dyn Db,
-    memory: &ParseMemory,
-    old: &Remembered,
-    config: &Config,
-    cwd: &Path,
-    source: &RecipeSource,
-) -> Result<ParsedRecipe, String> {
-    if old.cwd != cwd || old.source != *source {
-        return Err("other recipe source".into());
-    }
-    let config = memory.intern(config);
-    let delta = match Arc::ptr_eq(&config, &old.config) {
-        true => None,
-        false => Some(memory.delta(&old.config, &config).ok_or("configuration state")?),
-    };
-    if let Some(name) = delta.as_ref().and_then(|changes| changes.seen_by(&old.accesses)) {
-        return Err(format!("the configuration's {name} changed"));
-    }
-    // A name set by an appended statement appears unless both
-    // configurations hold it.
-    let (before, after) = (&old.config.state.datastore, &config.state.datastore);
-    let appears = |name: &str| !(before.has_entry(name) && after.has_entry(name));
-    let mut changes = delta.as_deref().cloned().unwrap_or_default();
-    let appended = replay(db, old).ok_or("replay")?;
-    for (read, statements) in appended.iter().enumerate() {
-        let Some(statements) = statements else { continue };
-        let names =
-            statements.iter().map(inert_name).collect::<Option<Vec<_>>>().ok_or("not inert")?;
-        let mut ends = old.log.file_ends.iter().filter(|end| end.read == read).peekable();
-        // Each copy of the file must have run to its end, and no listing
-        // of local keys may have come after, since it would have seen them.
-        ends.peek().ok_or("no end")?;
-        if ends.any(|end| old.accesses.local_listings > end.listings) {
-            return Err("listed after".into());
-        }
-        for name in names {
-            if old.accesses.conflicts(name, appears(name), false) {
-                return Err(format!("an appended statement sets {name}"));
-            }
-            changes.names.insert(name.to_owned());
-            if appears(name) {
-                changes.appeared.insert(name.to_owned());
-            }
-        }
-    }
-    if delta.is_none() && appended.iter().all(Option::is_none) {
-        return Ok(old.result.clone());
-    }
-    let mut result = old.result.clone();
-    for (variant, lineage) in result.variants.iter_mut().zip(&old.lineages) {
-        let datastore = &mut variant.state.datastore;
-        let mut offset = 0;
-        if let Some(delta) = &delta {
-            datastore.copy_names_from(after, delta.names.iter());
-            datastore.rebase_local_keys(before, after, delta.names.iter());
-            offset = after.local_keys_len() as isize - before.local_keys_len() as isize;
-        }
-        let mut inserted = 0;
-        for end in lineage.iter().map(|&index| old.log.file_ends[index]) {
-            let Some(statements) = &appended[end.read] else { continue };
-            let Read::Statements { spelled, statements: earlier, .. } = &old.log.reads[end.read]
-            else {
-                return Err("not statements".into());
-            };
-            for (number, statement) in (earlier.len()..).zip(statements) {
-                let Stmt::Assign { name, op, value, .. } = statement else {
-                    return Err("not an assignment".into());
-                };
-                let prov = Provenance { file: spelled.clone(), statement: number as u32 };
-                let keys_before = datastore.local_keys_len();
-                let applied = datastore.apply_assignment_with(
-                    name,
-                    None,
-                    *op,
-                    value,
-                    false,
-                    &prov,
-                    &mut NoPython,
-                );
-                applied.map_err(|error| error.to_string())?;
-                if datastore.local_keys_len() > keys_before {
-                    let place = (end.local_len as isize + offset) as usize + inserted;
-                    datastore.move_last_local_key(name, place);
-                    inserted += 1;
-                }
-            }
-        }
-    }
-    let datastores = result.variants.iter().map(|variant| variant.state.datastore.clone());
-    let latest = Latest { datastores: datastores.collect(), changes: Arc::new(changes) };
-    *old.latest.lock().unwrap_or_else(|e| e.into_inner()) = Some(latest);
-    Ok(result)
-}
-
-/// Reads again everything `old` read. Gives, for each read of a file's
-/// statements, the statements appended since (`None` if there are none);
-/// `None` if anything else changed.
-fn replay(db: &dyn Db, old: &Remembered) -> Option<Vec<Option<Vec<Stmt>>>> {
-    let mut appended = vec![None; old.log.reads.len()];
-    for (slot, read) in appended.iter_mut().zip(&old.log.reads) {
-        match read {
-            Read::Statements { path, clean, statements, .. } => {
-                let file = source_file(db, path);
-                if !clean || first_syntax_error(db, file).is_some() {
-                    return None;
-                }
-                let now = file_statements(db, file);
-                if Arc::ptr_eq(now, statements) || now == statements {
-                    continue;
-                }
-                let (start, added) = now.split_at_checked(statements.len())?;
-                if start != &statements[..] {
-                    return None;
-                }
-                *slot = Some(added.to_vec());
-            }
-            Read::FileExists { path, exists } => {
-                if file_exists(db, path) != *exists {
-                    return None;
-                }
-            }
-            Read::PathKind { path, kind } => {
-                if path_kind(db, path) != *kind {
-                    return None;
-                }
-            }
-            Read::Directory { path, entries } => {
-                if directory(db, path).entries(db) != entries {
-                    return None;
-                }
-            }
-        }
-    }
-    Some(appended)
-}
-
-/// The name an appended statement sets, if applying it late gives what
-/// running it in place gives whenever nothing else touches that name: a
-/// plain assignment, not exported, with no flag, override or reference in
-/// the name, and not `:=` (which expands at once).
-fn inert_name(statement: &Stmt) -> Option<&str> {
-    match statement {
-        Stmt::Assign { name, flag: None, op, exported: false, .. }
-            if *op != AssignOp::Immediate
-                && !name.is_empty()
-                && !name.starts_with("__")
-                && !name.contains([':', '$', '[']) =>
-        {
-            Some(name)
         }
         _ => None,
     }

@@ -37,13 +37,14 @@ pub(crate) enum Read {
 }
 
 /// The end of a file's statements: the read that gave them, how many local
-/// keys the datastore had then, and how many local-key listings had been
-/// made.
+/// keys the datastore had then, and how many listings of local keys and of
+/// all names had been made.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FileEnd {
     pub(crate) read: usize,
     pub(crate) local_len: usize,
     pub(crate) listings: u32,
+    pub(crate) all_listings: u32,
 }
 
 /// Everything one recording logged.
@@ -55,6 +56,9 @@ pub(crate) struct ReadLog {
     pub(crate) file_ends: Vec<FileEnd>,
     /// `file_ends.len()` at each [`mark`].
     pub(crate) marks: Vec<usize>,
+    /// `file_ends.len()` at each copy that forgot the local keys
+    /// ([`mark_copy`]).
+    pub(crate) copies: Vec<usize>,
 }
 
 thread_local! {
@@ -131,7 +135,14 @@ pub(crate) fn note_statements(read: impl FnOnce() -> Read) -> Option<usize> {
 pub(crate) fn note_file_end(read: Option<usize>, local_len: usize) {
     let Some(read) = read else { return };
     let listings = crate::datastore::access::local_listings();
-    with_log(|log| log.file_ends.push(FileEnd { read, local_len, listings }));
+    let all_listings = crate::datastore::access::all_listings();
+    with_log(|log| log.file_ends.push(FileEnd { read, local_len, listings, all_listings }));
+}
+
+/// Marks where the datastore was replaced by a copy that forgets which
+/// names it set (the configuration's copy before the layers).
+pub(crate) fn mark_copy() {
+    with_log(|log| log.copies.push(log.file_ends.len()));
 }
 
 /// Marks a point between datastores: where the variants of a recipe part.

@@ -18,7 +18,7 @@ use crate::signature::VariantSignatures;
 /// The signatures of a remembered parse, and what computing them read.
 pub(crate) struct Signed {
     accesses: AccessLog,
-    signatures: Vec<VariantSignatures>,
+    signatures: Arc<[VariantSignatures]>,
 }
 
 fn key(invocation: Invocation, path: &Path, mc: &str) -> RecipeKey {
@@ -32,7 +32,7 @@ pub(crate) fn remembered_signatures(
     path: &Path,
     mc: &str,
     parsed: &ParsedRecipe,
-) -> Option<Vec<VariantSignatures>> {
+) -> Option<Arc<[VariantSignatures]>> {
     let remembered = db.parse_memory().recipes.get(&key(invocation, path, mc))?.value().clone();
     for old in remembered {
         let Some(changes) = old.changes_to(parsed) else { continue };
@@ -55,7 +55,7 @@ pub(crate) fn remember_signatures(
     mc: &str,
     parsed: &ParsedRecipe,
     accesses: AccessLog,
-    signatures: &[VariantSignatures],
+    signatures: Arc<[VariantSignatures]>,
 ) {
     let Some(remembered) = db.parse_memory().recipes.get(&key(invocation, path, mc)) else {
         return;
@@ -64,7 +64,7 @@ pub(crate) fn remember_signatures(
         old.changes_to(parsed).is_some_and(|changes: Arc<Changes>| changes.names.is_empty())
     });
     if let Some(old) = own {
-        let signed = Signed { accesses, signatures: signatures.to_vec() };
+        let signed = Signed { accesses, signatures };
         *old.signed.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(signed));
     }
 }

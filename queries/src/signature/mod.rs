@@ -13,6 +13,7 @@ pub use per_task::{
 };
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -60,17 +61,17 @@ pub fn recipe_signatures<'db>(
     invocation: Invocation,
     recipe: RecipeId<'db>,
     mc: Multiconfig<'db>,
-) -> Vec<VariantSignatures> {
+) -> Arc<[VariantSignatures]> {
     let parsed = mc_parse(db, invocation, recipe, mc);
     if parsed.failed {
-        return Vec::new();
+        return Arc::from([]);
     }
     let (path, mc_name) = (recipe.path(db), mc.name(db));
     if let Some(signed) = remembered_signatures(db, invocation, path, mc_name, parsed) {
         return signed;
     }
     let recording = access::record();
-    let signed: Vec<VariantSignatures> = parsed
+    let signed: Arc<[VariantSignatures]> = parsed
         .variants
         .iter()
         .filter(|variant| variant.skipped.is_none())
@@ -82,7 +83,7 @@ pub fn recipe_signatures<'db>(
         })
         .collect();
     let accesses = recording.finish();
-    remember_signatures(db, invocation, path, mc_name, parsed, accesses, &signed);
+    remember_signatures(db, invocation, path, mc_name, parsed, accesses, signed.clone());
     signed
 }
 

@@ -240,7 +240,7 @@ mod signatures {
 
     fn signed(db: &TestDb, invocation: Invocation, path: &str) -> Vec<VariantSignatures> {
         let recipe = RecipeId::new(db, PathBuf::from(path));
-        recipe_signatures(db, invocation, recipe, Multiconfig::new(db, String::new())).clone()
+        recipe_signatures(db, invocation, recipe, Multiconfig::new(db, String::new())).to_vec()
     }
 
     /// Signs b, applies `edit`, signs b again: whether the signatures were
@@ -281,6 +281,98 @@ mod signatures {
         // CONF_VALUE: no parse expands it, but the signature does.
         assert!(!signatures_reused(|files| {
             append(files, "/l/conf/bitbake.conf", "CONF_VALUE = \"new\"\n")
+        }));
+    }
+}
+
+#[test]
+fn listing_the_holders_of_a_flag_does_not_see_a_name_without_it() {
+    let tasks = "python () {\n    d.setVar('BETWEEN', ' '.join(bb.build.tasksbetween('do_a', 'do_b', d)))\n}\n\
+                 do_a() {\n    :\n}\ndo_b() {\n    :\n}\naddtask a\naddtask b after a\n";
+    let (db, invocation, parsed, reused) = after_edit(|files| {
+        append(files, "/l/classes/base.bbclass", tasks);
+    });
+    assert_eq!((parsed, reused), (2, 0));
+    assert_eq!(value(&db, invocation, RECIPES[0], 0, "BETWEEN"), "do_a do_b");
+    let mut files = layer();
+    append(&mut files, "/l/classes/base.bbclass", tasks);
+    let (mut db, invocation) = database(&files);
+    parse(&db, invocation, RECIPES[0]);
+    for added in ["UNREAD = \"x\"\n", "do_c[task] = \"1\"\n"] {
+        let mut edited = files.clone();
+        append(&mut edited, "/l/recipes/common.inc", added);
+        let text = edited["/l/recipes/common.inc"].clone();
+        Files::update(&mut db, Path::new("/l/recipes/common.inc"), Some(text));
+        let (fresh, fresh_invocation) = database(&edited);
+        assert_eq!(parse(&db, invocation, RECIPES[0]), parse(&fresh, fresh_invocation, RECIPES[0]));
+    }
+    // The unread name is reused; the flag is no plain assignment.
+    assert_eq!(db.parse_memory_counts(), (2, 1));
+}
+
+#[test]
+fn a_name_moved_from_the_configuration_into_a_class_listed_later_is_reused() {
+    let keys = "python () {\n    d.setVar('N', str(len(d.keys())))\n}\n";
+    let mut files = layer();
+    append(&mut files, "/l/classes/base.bbclass", keys);
+    append(&mut files, "/l/conf/bitbake.conf", "MOVED = \"1\"\n");
+    let (mut db, invocation) = database(&files);
+    parse(&db, invocation, RECIPES[0]);
+    // The configuration loses the name and the class, which the recipe
+    // reads before listing names, sets it.
+    let conf = layer()["/l/conf/bitbake.conf"].clone();
+    files.insert("/l/conf/bitbake.conf", conf.clone());
+    append(&mut files, "/l/classes/base.bbclass", "MOVED = \"2\"\n");
+    Files::update(&mut db, Path::new("/l/conf/bitbake.conf"), Some(conf));
+    let class = files["/l/classes/base.bbclass"].clone();
+    Files::update(&mut db, Path::new("/l/classes/base.bbclass"), Some(class));
+    let (fresh, fresh_invocation) = database(&files);
+    assert_eq!(parse(&db, invocation, RECIPES[0]), parse(&fresh, fresh_invocation, RECIPES[0]));
+    assert_eq!(db.parse_memory_counts(), (1, 1));
+}
+
+mod configuration {
+    use super::*;
+    use crate::config::config;
+    use crate::files::Db;
+
+    /// Reads the configuration, applies `edit`, reads it again: whether
+    /// the read was reused, after checking it against a fresh database's.
+    fn config_reused(edit: impl FnOnce(&mut BTreeMap<&'static str, String>)) -> bool {
+        let mut files = layer();
+        append(
+            &mut files,
+            "/l/conf/bitbake.conf",
+            "INHERIT += \"lister\"\nLISTED_LATER = \"${CONF_VALUE}\"\n",
+        );
+        files.insert("/l/classes/lister.bbclass", "LISTER = \"1\"\n".to_owned());
+        let (mut db, invocation) = database(&files);
+        assert!(!config(&db, invocation).failed);
+        let reuses = db.parse_memory().config_reuses();
+        edit(&mut files);
+        for (path, text) in &files {
+            Files::update(&mut db, Path::new(path), Some(text.clone()));
+        }
+        let (fresh, fresh_invocation) = database(&files);
+        assert_eq!(config(&db, invocation), config(&fresh, fresh_invocation));
+        db.parse_memory().config_reuses() > reuses
+    }
+
+    #[test]
+    fn an_unread_name_appended_to_a_configuration_file_is_applied() {
+        assert!(config_reused(|files| append(files, "/l/conf/bitbake.conf", "UNREAD = \"1\"\n")));
+        assert!(config_reused(|files| append(
+            files,
+            "/l/classes/lister.bbclass",
+            "UNREAD = \"1\"\n"
+        )));
+    }
+
+    #[test]
+    fn a_name_the_configuration_reads_reads_it_again() {
+        assert!(!config_reused(|files| append(files, "/l/conf/bitbake.conf", "BBFILES = \"\"\n")));
+        assert!(!config_reused(|files| {
+            append(files, "/l/classes/lister.bbclass", "CONF_VALUE = \"other\"\n")
         }));
     }
 }

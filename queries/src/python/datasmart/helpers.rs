@@ -165,6 +165,25 @@ impl DataSmart {
         Ok(Self::datastore_result(py, value)?.into_pyobject(py)?.unbind())
     }
 
+    /// The names `d.keys()` lists whose `flag`, expanded, is true.
+    pub(super) fn holders_of_flag(&self, py: Python<'_>, flag: &str) -> PyResult<Vec<String>> {
+        let mut evaluator = self.evaluator(py);
+        let names = self.state.datastore.names_with_flag(flag, &mut evaluator);
+        let mut names = Self::datastore_result(py, names)?;
+        for (name, _) in self.flag_objects.keys().filter(|(_, held)| held == flag) {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        let mut holders = Vec::new();
+        for name in names {
+            if self.get_var_flag(py, &name, flag, true)?.bind(py).is_truthy()? {
+                holders.push(name);
+            }
+        }
+        Ok(holders)
+    }
+
     pub(super) fn all_keys(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         let mut evaluator = self.evaluator(py);
         let mut keys = Self::datastore_result(py, self.state.datastore.keys_with(&mut evaluator))?;

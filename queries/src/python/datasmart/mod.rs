@@ -315,6 +315,13 @@ impl DataSmart {
         self.all_keys(py)
     }
 
+    /// `[k for k in d.keys() if d.getVarFlag(k, flag)]`, as rbake's
+    /// `bb.build.tasksbetween` asks it, without listing every name.
+    #[pyo3(name = "_rbake_names_with_flag")]
+    fn names_with_flag(&self, py: Python<'_>, flag: &str) -> PyResult<Vec<String>> {
+        self.holders_of_flag(py, flag)
+    }
+
     fn __iter__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let keys = PyList::new(py, self.all_keys(py)?)?;
         Ok(keys.try_iter()?.into_any().unbind())
@@ -322,6 +329,16 @@ impl DataSmart {
 
     fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
         Ok(self.all_keys(py)?.len())
+    }
+
+    /// BitBake's datastore is true when it lists a name (Python asks
+    /// `__len__`). Asked directly, so that `if d:` does not read every
+    /// name: a datastore with two names stays true whatever one name does.
+    fn __bool__(&self, py: Python<'_>) -> PyResult<bool> {
+        if !self.objects.is_empty() || self.state.datastore.has_two_entries() {
+            return Ok(true);
+        }
+        Ok(!self.all_keys(py)?.is_empty())
     }
 
     fn __contains__(&self, py: Python<'_>, var: &str) -> PyResult<bool> {
