@@ -90,6 +90,8 @@ fn read_config_fully(db: &dyn Db, invocation: Invocation, mc: &str) -> Config {
     let failed = read_configuration(&mut interpreter, db, invocation, &cwd, mc)
         .and_then(|()| fire_config_parsed(&mut interpreter, &cwd))
         .is_err();
+    // Recipes start from clones of it: their own local keys come after.
+    interpreter.state.datastore.freeze_local_keys();
     Config { state: interpreter.state, diagnostics: interpreter.diagnostics, failed }
 }
 

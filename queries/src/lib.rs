@@ -22,6 +22,7 @@ pub mod signature;
 mod test_db;
 #[cfg(test)]
 mod tests;
+mod thread_log;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -9,12 +9,13 @@
 //! names changed since a copy (`localkeys()`) is counted, since what it
 //! lists depends on when it runs.
 
-use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Deref;
 
 use rustc_hash::FxHasher;
+
+use crate::thread_log::{self, Recording, Slot};
 
 type FxBuild = BuildHasherDefault<FxHasher>;
 
@@ -59,8 +60,7 @@ impl AccessLog {
 }
 
 thread_local! {
-    static ACTIVE: Cell<bool> = const { Cell::new(false) };
-    static LOG: RefCell<AccessLog> = RefCell::new(AccessLog::default());
+    static LOG: Slot<AccessLog> = Slot::default();
 }
 
 fn name_hash(name: &str) -> u64 {
@@ -69,103 +69,49 @@ fn name_hash(name: &str) -> u64 {
     hasher.finish()
 }
 
-/// Records on this thread until the returned guard is finished or
-/// dropped. Recordings do not nest: an inner one sees only its own
-/// accesses, and the outer one resumes with what it had.
-pub fn record() -> Recording {
-    let saved = LOG.with(|log| std::mem::take(&mut *log.borrow_mut()));
-    let was_active = ACTIVE.with(|active| active.replace(true));
-    Recording { saved: Some((saved, was_active)) }
-}
-
-/// An access recording in progress on this thread.
-pub struct Recording {
-    saved: Option<(AccessLog, bool)>,
-}
-
-impl Recording {
-    /// Stops recording and returns what was touched.
-    pub fn finish(mut self) -> AccessLog {
-        self.restore()
-    }
-
-    fn restore(&mut self) -> AccessLog {
-        let Some((saved, was_active)) = self.saved.take() else { return AccessLog::default() };
-        ACTIVE.with(|active| active.set(was_active));
-        LOG.with(|log| std::mem::replace(&mut *log.borrow_mut(), saved))
-    }
-}
-
-impl Drop for Recording {
-    fn drop(&mut self) {
-        self.restore();
-    }
+/// Records the names touched on this thread until the returned guard is
+/// finished or dropped (see [`crate::thread_log`]).
+pub fn record() -> Recording<AccessLog> {
+    thread_log::start(&LOG)
 }
 
 /// How many local-key listings the current recording saw so far.
 pub(crate) fn local_listings() -> u32 {
-    LOG.with(|log| log.try_borrow().map_or(0, |log| log.local_listings))
-}
-
-/// Notes that `name` was read or changed.
-pub(crate) fn note(name: &str) {
-    if ACTIVE.with(Cell::get) {
-        let hash = name_hash(name);
-        LOG.with(|log| {
-            if let Ok(mut log) = log.try_borrow_mut() {
-                log.names.insert(hash);
-            }
-        });
-    }
-}
-
-/// Notes that every name was listed.
-pub(crate) fn note_all_listed() {
-    if ACTIVE.with(Cell::get) {
-        LOG.with(|log| {
-            if let Ok(mut log) = log.try_borrow_mut() {
-                log.all_listings += 1;
-            }
-        });
-    }
-}
-
-/// Notes that the names holding `flag` were listed.
-pub(crate) fn note_flag_listed(flag: &str) {
-    if ACTIVE.with(Cell::get) {
-        LOG.with(|log| {
-            if let Ok(mut log) = log.try_borrow_mut() {
-                log.flag_listings.insert(flag.to_owned());
-            }
-        });
-    }
+    thread_log::peek(&LOG, |log| log.local_listings).unwrap_or(0)
 }
 
 /// How many times the current recording saw every name listed so far.
 pub(crate) fn all_listings() -> u32 {
-    LOG.with(|log| log.try_borrow().map_or(0, |log| log.all_listings))
+    thread_log::peek(&LOG, |log| log.all_listings).unwrap_or(0)
+}
+
+/// Notes that `name` was read or changed.
+pub(crate) fn note(name: &str) {
+    thread_log::with_log(&LOG, |log| {
+        log.names.insert(name_hash(name));
+    });
+}
+
+/// Notes that every name was listed.
+pub(crate) fn note_all_listed() {
+    thread_log::with_log(&LOG, |log| log.all_listings += 1);
+}
+
+/// Notes that the names holding `flag` were listed.
+pub(crate) fn note_flag_listed(flag: &str) {
+    thread_log::with_log(&LOG, |log| {
+        log.flag_listings.insert(flag.to_owned());
+    });
 }
 
 /// Notes that the exported names were listed.
 pub(crate) fn note_exports_listed() {
-    if ACTIVE.with(Cell::get) {
-        LOG.with(|log| {
-            if let Ok(mut log) = log.try_borrow_mut() {
-                log.listed_exports = true;
-            }
-        });
-    }
+    thread_log::with_log(&LOG, |log| log.listed_exports = true);
 }
 
 /// Notes that the names changed since a copy were listed.
 pub(crate) fn note_local_listing() {
-    if ACTIVE.with(Cell::get) {
-        LOG.with(|log| {
-            if let Ok(mut log) = log.try_borrow_mut() {
-                log.local_listings += 1;
-            }
-        });
-    }
+    thread_log::with_log(&LOG, |log| log.local_listings += 1);
 }
 
 /// A map by name whose lookups and changes note the name. Iterating does

@@ -197,7 +197,10 @@ pub struct DataStore {
     filters_bypassed: NotedSet,
     /// The names changed since [`DataStore::create_copy`] made this
     /// datastore, in the order first changed (BitBake's `localkeys()`, the
-    /// keys of the copy's own dictionary). Deleted names stay listed.
+    /// keys of the copy's own dictionary). Deleted names stay listed. The
+    /// list is `local_base` followed by `local_keys`: a frozen prefix
+    /// (the configuration's, which every recipe shares) and what came after.
+    local_base: Vector<String>,
     local_keys: Vector<String>,
     local_set: imbl::HashSet<String>,
     /// The active overrides, computed on first need and dropped by every
@@ -224,6 +227,7 @@ impl Default for DataStore {
             history: NotedMap::default(),
             filters: NotedMap::default(),
             filters_bypassed: NotedSet::default(),
+            local_base: Vector::new(),
             local_keys: Vector::new(),
             local_set: imbl::HashSet::new(),
             overrides_plain: OnceLock::new(),
@@ -357,6 +361,7 @@ impl DataStore {
     pub fn create_copy(&self) -> DataStore {
         let mut copy = self.clone();
         copy.forget_overrides();
+        copy.local_base = Vector::new();
         copy.local_keys = Vector::new();
         copy.local_set = imbl::HashSet::new();
         copy
@@ -367,7 +372,7 @@ impl DataStore {
     /// first changed, deleted ones included.
     pub fn local_keys(&self) -> impl Iterator<Item = &str> {
         access::note_local_listing();
-        self.local_keys.iter().map(String::as_str)
+        self.local_base.iter().chain(self.local_keys.iter()).map(String::as_str)
     }
 
     /// Records that `name` now has an entry of this datastore's own.
@@ -410,7 +415,7 @@ impl PartialEq for DataStore {
             && self.exports == other.exports
             && self.override_vars == other.override_vars
             && self.history == other.history
-            && self.local_keys == other.local_keys
+            && self.same_local_keys(other)
             && self.filters == other.filters
             && self.filters_bypassed == other.filters_bypassed
     }

@@ -60,41 +60,75 @@ impl DataStore {
         names: impl IntoIterator<Item = &'a String>,
     ) {
         for name in names {
-            self.vars.put(name, source.vars.peek(name).cloned());
-            self.overridedata.put(name, source.overridedata.peek(name).cloned());
-            self.history.put(name, source.history.peek(name).cloned());
-            self.filters.put(name, source.filters.peek(name).cloned());
-            self.exports.put(name, source.exports.peek(name));
-            self.override_vars.put(name, source.override_vars.peek(name));
-            self.filters_bypassed.put(name, source.filters_bypassed.peek(name));
+            copy_entry(&mut self.vars, &source.vars, name);
+            copy_entry(&mut self.overridedata, &source.overridedata, name);
+            copy_entry(&mut self.history, &source.history, name);
+            copy_entry(&mut self.filters, &source.filters, name);
+            for (mine, theirs) in [
+                (&mut self.exports, &source.exports),
+                (&mut self.override_vars, &source.override_vars),
+                (&mut self.filters_bypassed, &source.filters_bypassed),
+            ] {
+                if mine.peek(name) != theirs.peek(name) {
+                    mine.put(name, theirs.peek(name));
+                }
+            }
         }
     }
 
     /// Whether this datastore's local keys start with those of `base`,
-    /// as they do when it started as a clone of `base`.
+    /// as they do when it started as a clone of `base` after
+    /// [`DataStore::freeze_local_keys`].
     pub fn local_keys_extend(&self, base: &DataStore) -> bool {
-        let len = base.local_keys.len();
-        self.local_keys.len() >= len && self.local_keys.take(len) == base.local_keys
+        let shared = self.local_base.ptr_eq(&base.local_base) || self.local_base == base.local_base;
+        shared && base.local_keys.is_empty()
+    }
+
+    /// Makes the local keys so far a prefix that clones share, so that
+    /// [`DataStore::rebase_local_keys`] is cheap in them.
+    pub fn freeze_local_keys(&mut self) {
+        if !self.local_keys.is_empty() {
+            let own = std::mem::take(&mut self.local_keys);
+            self.local_base.append(own);
+        }
+    }
+
+    /// Whether both datastores list the same local keys in the same order.
+    pub(super) fn same_local_keys(&self, other: &DataStore) -> bool {
+        let len = |ds: &DataStore| ds.local_base.len() + ds.local_keys.len();
+        if self.local_base.ptr_eq(&other.local_base) {
+            return self.local_keys == other.local_keys;
+        }
+        len(self) == len(other)
+            && self
+                .local_base
+                .iter()
+                .chain(&self.local_keys)
+                .eq(other.local_base.iter().chain(&other.local_keys))
     }
 
     /// For a datastore whose local keys extend those of `old_base` (see
     /// [`DataStore::local_keys_extend`]): makes them those of `new_base`
-    /// followed by its own, as if it had started from `new_base`. The names
-    /// whose local marks differ between the bases must be `changed`, and
-    /// none of them may be among its own.
+    /// followed by its own, as if it had started from `new_base`, and the
+    /// local marks of the `changed` names those of `new_base`. The names
+    /// whose local marks differ between the bases must be among `changed`,
+    /// and none of them may be among its own.
     pub fn rebase_local_keys<'a>(
         &mut self,
         old_base: &DataStore,
         new_base: &DataStore,
         changed: impl IntoIterator<Item = &'a String>,
     ) {
-        // Pushing the few own keys keeps the base's nodes shared; joining
-        // two vectors would rebalance, copying many of them.
-        let mut keys = new_base.local_keys.clone();
-        for name in self.local_keys.iter().skip(old_base.local_keys.len()) {
-            keys.push_back(name.clone());
+        if new_base.local_keys.is_empty() {
+            self.local_base = new_base.local_base.clone();
+        } else {
+            let skipped = old_base.local_base.len() + old_base.local_keys.len();
+            let own: Vec<String> =
+                self.local_base.iter().chain(&self.local_keys).skip(skipped).cloned().collect();
+            self.local_base = new_base.local_base.clone();
+            self.local_keys = new_base.local_keys.clone();
+            self.local_keys.extend(own);
         }
-        self.local_keys = keys;
         for name in changed {
             if new_base.local_set.contains(name) {
                 self.local_set.insert(name.clone());
@@ -102,6 +136,21 @@ impl DataStore {
                 self.local_set.remove(name);
             }
         }
+    }
+
+    /// Whether `other` is a copy of `self` with no change since: their
+    /// maps are shared, not merely equal.
+    pub fn shares_all_with(&self, other: &DataStore) -> bool {
+        self.vars.ptr_eq(&other.vars)
+            && self.overridedata.ptr_eq(&other.overridedata)
+            && self.history.ptr_eq(&other.history)
+            && self.filters.ptr_eq(&other.filters)
+            && self.exports.ptr_eq(&other.exports)
+            && self.override_vars.ptr_eq(&other.override_vars)
+            && self.filters_bypassed.ptr_eq(&other.filters_bypassed)
+            && shared_vector(&self.local_base, &other.local_base)
+            && shared_vector(&self.local_keys, &other.local_keys)
+            && self.local_set.ptr_eq(&other.local_set)
     }
 
     /// Whether at least two names have something stored under them, so
@@ -115,39 +164,50 @@ impl DataStore {
         self.vars.peek(name).is_some()
     }
 
-    /// Whether `other` is a copy of `self` with no change since: their
-    /// maps are shared, not merely equal.
-    pub fn shares_all_with(&self, other: &DataStore) -> bool {
-        self.vars.ptr_eq(&other.vars)
-            && self.overridedata.ptr_eq(&other.overridedata)
-            && self.history.ptr_eq(&other.history)
-            && self.filters.ptr_eq(&other.filters)
-            && self.exports.ptr_eq(&other.exports)
-            && self.override_vars.ptr_eq(&other.override_vars)
-            && self.filters_bypassed.ptr_eq(&other.filters_bypassed)
-            && self.local_keys.ptr_eq(&other.local_keys)
-            && self.local_set.ptr_eq(&other.local_set)
-    }
-
-    /// Whether both datastores list the same local keys in the same order.
-    pub fn same_local_keys(&self, other: &DataStore) -> bool {
-        self.local_keys.ptr_eq(&other.local_keys) || self.local_keys == other.local_keys
-    }
-
     /// How many local keys there are.
     pub fn local_keys_len(&self) -> usize {
-        self.local_keys.len()
+        self.local_base.len() + self.local_keys.len()
     }
 
     /// Moves the last local key, if it is `name`, to `index`: where a name
     /// first set by a statement applied late would stand had the statement
     /// run in its place.
     pub fn move_last_local_key(&mut self, name: &str, index: usize) {
+        if index < self.local_base.len() {
+            self.freeze_local_keys();
+            let last = self.local_base.len() - 1;
+            if index < last && self.local_base[last] == name {
+                let moved = self.local_base.remove(last);
+                self.local_base.insert(index, moved);
+            }
+            return;
+        }
+        let index = index - self.local_base.len();
         let last = self.local_keys.len().checked_sub(1);
         if let Some(last) = last.filter(|&last| index < last && self.local_keys[last] == name) {
             let moved = self.local_keys.remove(last);
             self.local_keys.insert(index, moved);
         }
+    }
+}
+
+/// Whether two vectors are copies of one: shared, or small (imbl keeps a
+/// small vector inline, where sharing cannot be seen) and equal.
+fn shared_vector(a: &imbl::Vector<String>, b: &imbl::Vector<String>) -> bool {
+    const INLINE: usize = 64;
+    a.ptr_eq(b) || (a.len() <= INLINE && b.len() <= INLINE && a == b)
+}
+
+/// Makes `name`'s entry in `mine` what it is in `theirs`, touching the map
+/// only if they differ (a change copies the path to the entry).
+fn copy_entry<V: PartialEq + Clone>(
+    mine: &mut super::access::NotedMap<V>,
+    theirs: &super::access::NotedMap<V>,
+    name: &str,
+) {
+    let wanted = theirs.peek(name);
+    if mine.peek(name) != wanted {
+        mine.put(name, wanted.cloned());
     }
 }
 

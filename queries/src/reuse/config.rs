@@ -107,5 +107,6 @@ fn reuse(db: &dyn Db, old: &RememberedConfig, inputs: &ConfigInputs) -> Result<C
     let mut result = old.result.clone();
     let lineage: Vec<usize> = (0..old.log.file_ends.len()).collect();
     apply_appended(&mut result.state.datastore, &old.log, &lineage, &appended, 0)?;
+    result.state.datastore.freeze_local_keys();
     Ok(result)
 }

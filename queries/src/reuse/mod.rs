@@ -102,7 +102,7 @@ impl Changes {
                 (name.clone(), flags)
             })
             .collect();
-        let same_local_keys = old.same_local_keys(new);
+        let same_local_keys = old.local_keys().eq(new.local_keys());
         Changes { names, appeared, export_changed, flags, same_local_keys }
     }
 
@@ -175,6 +175,9 @@ impl ParseMemory {
         let known = deltas.iter().find(|(a, b, _)| Arc::ptr_eq(a, old) && Arc::ptr_eq(b, new));
         if let Some((_, _, names)) = known {
             return names.clone();
+        }
+        if self.logging.load(Ordering::Relaxed) {
+            eprintln!("reuse: comparing two configurations");
         }
         let comparable =
             !old.failed && !new.failed && same_apart_from_datastore(&old.state, &new.state);
@@ -364,5 +367,23 @@ fn lineages(log: &ReadLog, variants: usize) -> Option<Vec<Vec<usize>>> {
             Some(lineages)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_configuration_is_the_same_as_its_copy() {
+        let (db, invocation) = crate::test_db::TestDb::with_layer(&[(
+            "/layer/conf/bitbake.conf",
+            "A = \"1\"\nB = \"2\"\nexport C = \"3\"\n",
+        )]);
+        let config = crate::config::config(&db, invocation);
+        let copy = config.clone();
+        assert!(config.state.datastore.shares_all_with(&copy.state.datastore));
+        assert!(same_apart_from_datastore(&config.state, &copy.state));
+        assert!(same_config(config, &copy));
     }
 }

@@ -3,13 +3,13 @@
 //! `super::reuse_parse` to tell whether a later revision differs only in
 //! ways it can apply without parsing.
 
-use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::files::{DirEntry, PathKind};
 use crate::lower::Stmt;
+use crate::thread_log::{self, Recording, Slot};
 
 /// One read a parse made through the database.
 #[derive(Clone, Debug)]
@@ -62,45 +62,17 @@ pub(crate) struct ReadLog {
 }
 
 thread_local! {
-    static ACTIVE: Cell<bool> = const { Cell::new(false) };
-    static LOG: RefCell<ReadLog> = RefCell::new(ReadLog::default());
+    static LOG: Slot<ReadLog> = Slot::default();
 }
 
-/// Logs this thread's reads until the guard is finished or dropped; an
-/// outer recording resumes afterwards with what it had.
-pub(crate) fn record() -> ReadRecording {
-    let saved = LOG.with(|log| std::mem::take(&mut *log.borrow_mut()));
-    let was_active = ACTIVE.with(|active| active.replace(true));
-    ReadRecording { saved: Some((saved, was_active)) }
-}
-
-pub(crate) struct ReadRecording {
-    saved: Option<(ReadLog, bool)>,
-}
-
-impl ReadRecording {
-    pub(crate) fn finish(mut self) -> ReadLog {
-        self.restore()
-    }
-
-    fn restore(&mut self) -> ReadLog {
-        let Some((saved, was_active)) = self.saved.take() else { return ReadLog::default() };
-        ACTIVE.with(|active| active.set(was_active));
-        LOG.with(|log| std::mem::replace(&mut *log.borrow_mut(), saved))
-    }
-}
-
-impl Drop for ReadRecording {
-    fn drop(&mut self) {
-        self.restore();
-    }
+/// Logs this thread's reads until the guard is finished or dropped (see
+/// [`crate::thread_log`]).
+pub(crate) fn record() -> Recording<ReadLog> {
+    thread_log::start(&LOG)
 }
 
 fn with_log<T>(f: impl FnOnce(&mut ReadLog) -> T) -> Option<T> {
-    if !ACTIVE.with(Cell::get) {
-        return None;
-    }
-    LOG.with(|log| log.try_borrow_mut().ok().map(|mut log| f(&mut log)))
+    thread_log::with_log(&LOG, f)
 }
 
 /// Logs a lookup of a path (not a file's statements), once per path and

@@ -47,7 +47,9 @@ pub(crate) fn remembered_signatures(
 }
 
 /// Keeps the signatures of `parsed`, computed with `accesses`, if `parsed`
-/// is a remembered parse's own result.
+/// is a remembered parse's own result, and gives the copy to use: another
+/// remembered parse's equal signatures if there are some, so that
+/// comparing them later is a pointer comparison.
 pub(crate) fn remember_signatures(
     db: &dyn Db,
     invocation: Invocation,
@@ -56,15 +58,21 @@ pub(crate) fn remember_signatures(
     parsed: &ParsedRecipe,
     accesses: AccessLog,
     signatures: Arc<[VariantSignatures]>,
-) {
+) -> Arc<[VariantSignatures]> {
     let Some(remembered) = db.parse_memory().recipes.get(&key(invocation, path, mc)) else {
-        return;
+        return signatures;
     };
+    let equal = remembered.iter().find_map(|other| {
+        let signed = other.signed.lock().unwrap_or_else(|e| e.into_inner()).clone()?;
+        (signed.signatures == signatures).then(|| signed.signatures.clone())
+    });
+    let signatures = equal.unwrap_or(signatures);
     let own = remembered.iter().find(|old| {
         old.changes_to(parsed).is_some_and(|changes: Arc<Changes>| changes.names.is_empty())
     });
     if let Some(old) = own {
-        let signed = Signed { accesses, signatures };
+        let signed = Signed { accesses, signatures: signatures.clone() };
         *old.signed.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(signed));
     }
+    signatures
 }

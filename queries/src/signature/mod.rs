@@ -83,8 +83,7 @@ pub fn recipe_signatures<'db>(
         })
         .collect();
     let accesses = recording.finish();
-    remember_signatures(db, invocation, path, mc_name, parsed, accesses, signed.clone());
-    signed
+    remember_signatures(db, invocation, path, mc_name, parsed, accesses, signed)
 }
 
 /// The signatures of a finalised datastore's tasks.

@@ -194,3 +194,19 @@ fn expand_var_ref_replaces_in_local_values_only() {
     assert_eq!(d.own_content("KEPT"), Some("k"));
     assert_eq!(raw(&d, "KEPT").unwrap(), "k e");
 }
+
+#[test]
+fn a_rebase_puts_the_new_base_before_a_copys_own_keys() {
+    let mut before = store(&[("A", "a"), ("B", "b")]);
+    before.freeze_local_keys();
+    let mut after = store(&[("A", "a"), ("X", "x"), ("B", "b")]);
+    after.freeze_local_keys();
+    let mut own = before.clone();
+    set(&mut own, "D", "d");
+    assert!(own.local_keys_extend(&before));
+    own.rebase_local_keys(&before, &after, ["X".to_owned()].iter());
+    assert_eq!(own.local_keys().collect::<Vec<_>>(), ["A", "X", "B", "D"]);
+    let mut fresh = after.clone();
+    set(&mut fresh, "D", "d");
+    assert!(own.same_local_keys(&fresh) && fresh.same_local_keys(&own));
+}
