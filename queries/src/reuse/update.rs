@@ -116,7 +116,7 @@ pub(super) fn judge_appended(
         // the new one as the new start has it until the statement, and set
         // after.
         let (had, has) = (before.has_entry(name), after.has_entry(name));
-        let listed_after = accesses.all_listings - listed_before;
+        let listed_after = accesses.all_listings.saturating_sub(listed_before);
         let appeared = (had != has && listed_before > 0) || (!had && listed_after > 0);
         let mut flags = before.flag_names(name);
         flags.extend(after.flag_names(name));
@@ -184,7 +184,9 @@ pub(super) fn apply_appended(
                 datastore.apply_assignment_with(name, None, *op, value, false, &prov, &mut python);
             applied.map_err(|error| error.to_string())?;
             if datastore.local_keys_len() > keys_before {
-                let place = (end.local_len as isize + offset) as usize + inserted;
+                let place = usize::try_from(end.local_len as isize + offset)
+                    .map_err(|_| "a file end lies before the configuration's local keys")?
+                    + inserted;
                 datastore.move_last_local_key(name, place);
                 inserted += 1;
             }
