@@ -97,14 +97,12 @@ pub struct PathStatus {
 
 /// What is at `path`, as an input the caller depends on.
 pub fn path_kind(db: &dyn Db, path: &Path) -> PathKind {
-    if let Some(input) = db.files().statuses.get(path).map(|entry| *entry) {
-        let kind = *input.kind(db);
-        crate::reuse::record::note(|| Read::PathKind { path: path.to_path_buf(), kind });
-        return kind;
-    }
-    let kind = db.system().path_kind(path);
-    let input = *db.files().statuses.entry(path.to_path_buf()).or_insert_with(|| {
-        PathStatus::builder(path.to_path_buf(), kind).durability(UNEDITED).new(db)
+    let known = db.files().statuses.get(path).map(|entry| *entry);
+    let input = known.unwrap_or_else(|| {
+        let kind = db.system().path_kind(path);
+        *db.files().statuses.entry(path.to_path_buf()).or_insert_with(|| {
+            PathStatus::builder(path.to_path_buf(), kind).durability(UNEDITED).new(db)
+        })
     });
     let kind = *input.kind(db);
     crate::reuse::record::note(|| Read::PathKind { path: path.to_path_buf(), kind });

@@ -11,11 +11,11 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::record::{self, Read, ReadLog};
+use super::record::{self, ReadLog};
 use super::update::{appended_names, apply_appended, judge_appended, replay};
 use super::Changes;
 use crate::config::{Config, Invocation};
-use crate::datastore::access::{self, AccessLog};
+use crate::datastore::access::AccessLog;
 use crate::datastore::DataStore;
 use crate::files::Db;
 
@@ -69,14 +69,9 @@ pub(crate) fn config_reusing(
             Err(_) => {}
         }
     }
-    let accesses = access::record();
-    let reads = record::record();
-    let config = read();
-    let log = reads.finish();
-    let accesses = accesses.finish();
-    let clean = log.reads.iter().all(|read| !matches!(read, Read::Statements { clean: false, .. }));
+    let (config, log, accesses) = record::recording(read);
     let mut kept = remembered.unwrap_or_default();
-    if clean && !config.failed {
+    if log.clean() && !config.failed {
         let result = config.clone();
         kept.insert(0, Arc::new(RememberedConfig { inputs, log, accesses, result }));
         kept.truncate(super::KEPT_PARSES);

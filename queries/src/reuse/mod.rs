@@ -44,12 +44,12 @@ use std::sync::{Arc, Mutex};
 use dashmap::DashMap;
 
 use crate::config::{Config, Invocation};
-use crate::datastore::access::{self, AccessLog};
+use crate::datastore::access::AccessLog;
 use crate::datastore::DataStore;
 use crate::eval::ParseState;
 use crate::files::Db;
 use crate::recipe::ParsedRecipe;
-use record::{Read, ReadLog};
+use record::ReadLog;
 
 /// How many configurations and configuration differences are kept.
 const KEPT_CONFIGS: usize = 4;
@@ -315,22 +315,17 @@ pub(crate) fn parse_reusing(
             Err(_) => {}
         }
     }
-    let accesses = access::record();
-    let reads = record::record();
-    let result = parse(&source);
-    let log = reads.finish();
-    let accesses = accesses.finish();
+    let (result, log, accesses) = record::recording(|| parse(&source));
     memory.parsed.fetch_add(1, Ordering::Relaxed);
     if debug && remembered.is_some() {
         eprintln!("reuse: parsed {} in {:?}", path.display(), started.elapsed());
     }
-    let clean = log.reads.iter().all(|read| !matches!(read, Read::Statements { clean: false, .. }));
     // Every datastore must have started as a clone of the configuration's,
     // for configuration changes to be carried into it.
     let extend = |variant: &crate::recipe::Variant| {
         variant.state.datastore.local_keys_extend(&config.state.datastore)
     };
-    let reusable = clean && !result.failed && result.variants.iter().all(extend);
+    let reusable = log.clean() && !result.failed && result.variants.iter().all(extend);
     let mut kept = remembered.unwrap_or_default();
     if let Some(lineages) = lineages(&log, result.variants.len()).filter(|_| reusable) {
         let remembered = Remembered {
@@ -358,10 +353,11 @@ fn lineages(log: &ReadLog, variants: usize) -> Option<Vec<Vec<usize>>> {
     match log.marks.as_slice() {
         // Skipped while its own statements ran: one unfinalised datastore.
         [] if variants == 1 => Some(vec![(0..ends).collect()]),
-        [parted, main, finalised @ ..] if finalised.len() + 1 == variants => {
+        // Marks: where the variants parted, then the end of each one's
+        // finalisation, the main datastore's first.
+        [parted, main, ..] if log.marks.len() - 1 == variants => {
             let mut lineages = vec![(0..*main).collect()];
-            let finalised = &[&[*main][..], finalised].concat();
-            for pair in finalised.windows(2) {
+            for pair in log.marks[1..].windows(2) {
                 lineages.push((0..*parted).chain(pair[0]..pair[1]).collect());
             }
             Some(lineages)

@@ -7,9 +7,10 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::datastore::access::{self, AccessLog};
 use crate::files::{DirEntry, PathKind};
 use crate::lower::Stmt;
-use crate::thread_log::{self, Recording, Slot};
+use crate::thread_log::{self, Slot};
 
 /// One read a parse made through the database.
 #[derive(Clone, Debug)]
@@ -65,10 +66,21 @@ thread_local! {
     static LOG: Slot<ReadLog> = Slot::default();
 }
 
-/// Logs this thread's reads until the guard is finished or dropped (see
-/// [`crate::thread_log`]).
-pub(crate) fn record() -> Recording<ReadLog> {
-    thread_log::start(&LOG)
+/// Runs `parse`, logging what it reads and the names it touches.
+pub(crate) fn recording<T>(parse: impl FnOnce() -> T) -> (T, ReadLog, AccessLog) {
+    let accesses = access::record();
+    let reads = thread_log::start(&LOG);
+    let result = parse();
+    let log: ReadLog = reads.finish();
+    (result, log, accesses.finish())
+}
+
+impl ReadLog {
+    /// Whether no file the parse read had a syntax error (such a parse is
+    /// never reused).
+    pub(crate) fn clean(&self) -> bool {
+        self.reads.iter().all(|read| !matches!(read, Read::Statements { clean: false, .. }))
+    }
 }
 
 fn with_log<T>(f: impl FnOnce(&mut ReadLog) -> T) -> Option<T> {
