@@ -59,6 +59,32 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// How many changed lines of a function are shown.
+const SHOWN_LINES: usize = 20;
+
+/// The lines removed (`-`) and added (`+`) from `old` to `new`, at most
+/// [`SHOWN_LINES`] of them.
+fn changed_lines(old: &str, new: &str) -> Vec<String> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut lines: Vec<String> = diff
+        .iter_all_changes()
+        .filter_map(|change| {
+            let sign = match change.tag() {
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Equal => return None,
+            };
+            Some(format!("{sign}{}", change.value().trim_end_matches('\n')))
+        })
+        .collect();
+    if lines.len() > SHOWN_LINES {
+        let more = lines.len() - SHOWN_LINES;
+        lines.truncate(SHOWN_LINES);
+        lines.push(format!("({more} more changed lines)"));
+    }
+    lines
+}
+
 /// Finds the signature of a task (by id) with a given hash, if there is one.
 pub(crate) type SignatureLookup<'a> = dyn Fn(&str, &str) -> Option<Value> + 'a;
 
@@ -100,11 +126,16 @@ pub(crate) fn explain(
     let vals_b = b["varvals"].as_object().unwrap_or(&empty);
     for (name, value) in vals_a {
         if let Some(other) = vals_b.get(name).filter(|other| *other != value) {
-            say(format!(
-                "Variable {name} value changed from '{}' to '{}'",
-                text(value),
-                text(other)
-            ));
+            let (old, new) = (text(value), text(other));
+            if old.contains('\n') || new.contains('\n') {
+                // Functions, as BitBake's differ: the lines that changed.
+                say(format!("Variable {name} value changed:"));
+                for line in changed_lines(&old, &new) {
+                    say(format!("    {line}"));
+                }
+            } else {
+                say(format!("Variable {name} value changed from '{old}' to '{new}'"));
+            }
         }
     }
     let checksums = |value: &Value| -> BTreeMap<String, String> {

@@ -1,6 +1,7 @@
 //! `rbake why` after real builds and real edits, on a copy of the build
 //! fixture layer: never built, current, a changed variable traced to its
-//! file and line, a changed dependency, a forced task and a nostamp task.
+//! file and line, changed code, a changed checksummed file, a changed
+//! dependency, a forced task and a nostamp task.
 
 mod common;
 
@@ -134,6 +135,38 @@ fn why_names_forced_and_nostamp_tasks() {
     scratch.rbake(&["build", "stampless"]);
     let nostamp = scratch.rbake(&["why", "stampless:do_compile"]);
     assert!(first_line(&nostamp).contains("will run: it is a nostamp task"), "{nostamp}");
+}
+
+/// A function whose code changed shows the lines that changed, and a file
+/// in a task's `file-checksums` that changed is named with both checksums.
+#[test]
+fn why_shows_changed_code_and_a_changed_checksummed_file() {
+    let scratch = Scratch::new("code");
+    let notes = scratch.layer_path("recipes/notes.txt");
+    std::fs::write(&notes, "first\n").unwrap();
+    scratch.append(
+        "recipes/app_1.0.bb",
+        "do_compile:append() {\n\techo one\n}\n\
+         do_compile[file-checksums] = \"${@os.path.dirname(d.getVar('FILE'))}/notes.txt:True\"\n",
+    );
+    scratch.rbake(&["build", "app"]);
+    let current = scratch.rbake(&["why", "app:do_compile"]);
+    assert!(first_line(&current).contains("will not run"), "{current}");
+
+    let recipe = scratch.layer_path("recipes/app_1.0.bb");
+    let text = std::fs::read_to_string(&recipe).unwrap().replace("echo one", "echo two");
+    std::fs::write(&recipe, text).unwrap();
+    let code = scratch.rbake(&["why", "app:do_compile"]);
+    assert!(first_line(&code).contains("will run: its taskhash changed"), "{code}");
+    assert!(code.contains("root cause: Variable do_compile value changed:"), "{code}");
+    assert!(code.contains("\n      -\techo one\n      +\techo two\n"), "{code}");
+
+    scratch.rbake(&["build", "app"]);
+    std::fs::write(&notes, "second\n").unwrap();
+    let file = scratch.rbake(&["why", "app:do_compile"]);
+    assert!(first_line(&file).contains("will run: its taskhash changed"), "{file}");
+    // Signatures name a checksummed file by its base name, as BitBake's do.
+    assert!(file.contains("root cause: Checksum for file notes.txt changed from"), "{file}");
 }
 
 #[test]
